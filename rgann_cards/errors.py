@@ -1,0 +1,81 @@
+"""The one error type users see: a list of problems, each pinned to a file and line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class SourceLocation:
+    """A position in a content file. Lines and columns are 1-based, as editors show them."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.file
+        if not self.column:
+            return f"{self.file}:{self.line}"
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content. Sorts by file, then line, then column."""
+
+    location: SourceLocation
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+class ContentError(Exception):
+    """Bad content. Carries every problem found, deduplicated and sorted; the CLI exits 1."""
+
+    def __init__(self, problems: list[Problem] | Problem):
+        if isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def at(cls, location: SourceLocation, message: str) -> "ContentError":
+        return cls([Problem(location, message)])
+
+
+class UsageError(Exception):
+    """The command line was wrong (bad flag, missing directory). The CLI exits 2."""
+
+
+class ProblemCollector:
+    """Collects problems across files so that one run reports all of them."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, location: SourceLocation, message: str) -> None:
+        self.problems.append(Problem(location, message))
+
+    def extend(self, error: ContentError) -> None:
+        self.problems.extend(error.problems)
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise ContentError(self.problems)
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """Path as the user should see it: relative to the working directory when possible."""
+    path = Path(path)
+    for base in (root, Path.cwd()):
+        if base is None:
+            continue
+        try:
+            return str(path.resolve().relative_to(Path(base).resolve()))
+        except ValueError:
+            pass
+    return str(path)

@@ -1,0 +1,198 @@
+"""Course -> dist/rgann.apkg, byte-reproducible and safe to re-import over a student's collection.
+
+Identity rules (see docs/design.md): GUID from the YAML id, fixed note-type and
+deck ids, per-note modification times from content/anki.lock, course order as
+``due``, media named by content hash, fixed zip metadata.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import sqlite3
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from .. import markup
+from ..lock import Lock, content_hash
+from ..model import Course, Deck, Exercise, Reference
+from .anki_notetypes import ROOT_DECK_ID, SORT_FIELD, NoteTypeSpec, notetype_specs
+
+GUID_NAMESPACE = "rgann-cards"
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can store; any fixed value would do
+
+
+@dataclass(frozen=True)
+class Media:
+    """A file shipped in the package, named by its content hash so edits never collide with old copies."""
+
+    filename: str
+    data: bytes
+
+    @classmethod
+    def from_bytes(cls, data: bytes, suffix: str) -> "Media":
+        return cls(f"rgann-{hashlib.sha256(data).hexdigest()[:16]}{suffix}", data)
+
+
+@dataclass(frozen=True)
+class NoteData:
+    """One Anki note, fully rendered: what goes into the package for a YAML exercise or card."""
+
+    yaml_id: str
+    kind: str  # exercise | basic | cloze
+    deck: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+
+    def digest(self) -> str:
+        return content_hash(self.kind, self.fields, self.tags)
+
+
+def deck_id(full_name: str) -> int:
+    """Stable id for a (sub)deck from its full name; the root deck has a fixed constant."""
+    digest = int.from_bytes(hashlib.sha256(f"rgann-cards deck {full_name}".encode()).digest()[:4], "big")
+    return ROOT_DECK_ID + 1_000 + digest
+
+
+def _references_html(keys: list[str], refs: dict[str, Reference]) -> str:
+    items = []
+    for key in keys:
+        ref = refs[key]
+        link = ref.link()
+        ident = f"doi:{ref.doi}" if ref.doi else f"arXiv:{ref.arxiv}" if ref.arxiv else link
+        linked = f' <a href="{escape(link)}">{escape(ident)}</a>' if link else ""
+        items.append(
+            f"<li>{escape(', '.join(ref.authors))} ({ref.year}). <i>{escape(ref.title)}</i>. "
+            f"{escape(ref.venue)}.{linked}</li>"
+        )
+    return f"<ol>{''.join(items)}</ol>" if items else ""
+
+
+def _tags(deck: Deck, *groups: list[str]) -> tuple[str, ...]:
+    tags: set[str] = set(deck.auto_tags)
+    for group in groups:
+        tags.update(group)
+    return tuple(sorted(tags))
+
+
+def build_notes(course: Course, verified: dict[str, str], figures: dict[str, Media]) -> list[NoteData]:
+    """Render every exercise and card of the course, in course order."""
+    notes: list[NoteData] = []
+    for deck in course.decks:
+        deck_name = course.full_deck_name(deck)
+        for ex in deck.exercises:
+            shared = _shared_fields(ex, course, verified, figures)
+            key_points = "".join(f"<li>{markup.render(p)}</li>" for p in ex.key_points)
+            notes.append(NoteData(ex.id, "exercise", deck_name, (
+                ex.id, escape(ex.label), str(ex.points), markup.render(ex.question), markup.render(ex.answer),
+                f"<ul>{key_points}</ul>", *shared, escape(deck.deck),
+            ), _tags(deck, ex.tags)))
+            context = escape(f"{ex.label} · {deck.deck}")
+            for card in ex.cards:
+                tags = _tags(deck, ex.tags, card.tags)
+                if card.kind == "cloze":
+                    body = (markup.render(card.cloze, cloze=True), markup.render(card.extra or ""))
+                else:
+                    body = (markup.render(card.front), markup.render(card.back))
+                notes.append(NoteData(card.id, card.kind, deck_name, (card.id, *body, context, *shared), tags))
+    return notes
+
+
+def _shared_fields(ex: Exercise, course: Course, verified: dict[str, str], figures: dict[str, Media]) -> tuple:
+    """Figure, Sources, References, Verified: the same on an exercise and on its cards."""
+    figure = ""
+    if ex.figure:
+        media = figures[ex.figure]
+        figure = f'<img src="{media.filename}" alt="{escape(ex.figure)}">'
+    sources = escape("; ".join(ex.sources))
+    return figure, sources, _references_html(ex.references, course.references), escape(verified.get(ex.id, ""))
+
+
+def _genanki_model(spec: NoteTypeSpec, mod: int):
+    import genanki
+
+    class _Model(genanki.Model):
+        """A note type with its own modification time instead of the package-wide one."""
+
+        def to_json(self, timestamp, deck_id):  # noqa: ARG002 - genanki hook
+            return super().to_json(mod, deck_id)
+
+    return _Model(
+        model_id=spec.id, name=spec.name, fields=[{"name": f} for f in spec.fields],
+        templates=_templates(spec), css=spec.css, sort_field_index=SORT_FIELD[spec.kind],
+        model_type=genanki.Model.CLOZE if spec.is_cloze else genanki.Model.FRONT_BACK,
+    )
+
+
+def _templates(spec: NoteTypeSpec) -> list[dict]:
+    name = "Cloze" if spec.is_cloze else "Card 1"
+    return [{"name": name, "qfmt": spec.qfmt, "afmt": spec.afmt}]
+
+
+def build_package(course: Course, notes: list[NoteData], media: list[Media], lock: Lock, clock: int) -> bytes:
+    """The .apkg bytes. Updates ``lock`` with the modification time of every note and note type."""
+    import genanki
+
+    class _Note(genanki.Note):
+        """A note with its own modification time instead of the package-wide one."""
+
+        def __init__(self, mod: int, **kwargs):
+            super().__init__(**kwargs)
+            self.mod = mod
+
+        def write_to_db(self, cursor, timestamp, deck_id, id_gen):  # noqa: ARG002 - genanki hook
+            super().write_to_db(cursor, self.mod, deck_id, id_gen)
+
+    specs = notetype_specs()
+    models = {
+        kind: _genanki_model(spec, lock.stamp(f"notetype:{kind}", content_hash(spec.schema()), clock))
+        for kind, spec in specs.items()
+    }
+    decks = {course.info.root_deck: genanki.Deck(ROOT_DECK_ID, course.info.root_deck, description=escape(course.info.title))}
+    for deck in course.decks:
+        parts = course.full_deck_name(deck).split("::")
+        for depth in range(2, len(parts) + 1):  # intermediate decks too, so none gets a random id
+            name = "::".join(parts[:depth])
+            decks.setdefault(name, genanki.Deck(deck_id(name), name))
+    for due, note in enumerate(notes):
+        decks[note.deck].add_note(_Note(
+            lock.stamp(note.yaml_id, note.digest(), clock),
+            model=models[note.kind], fields=list(note.fields), tags=list(note.tags),
+            guid=genanki.guid_for(GUID_NAMESPACE, note.yaml_id), due=due,
+        ))
+    lock.prune({n.yaml_id for n in notes} | {f"notetype:{k}" for k in specs})
+    return _zip(list(decks.values()), media, lock.created)
+
+
+def _zip(decks: list, media: list[Media], created: int) -> bytes:
+    """Write the collection with genanki, then zip it deterministically (genanki's own zip is not)."""
+    import itertools
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db_path = Path(tmp) / "collection.anki2"
+        conn = sqlite3.connect(db_path)
+        try:
+            cursor = conn.cursor()
+            package = __import__("genanki").Package(decks)
+            # ids count up from the lock's creation time: stable across builds, plausible "added" dates
+            package.write_to_db(cursor, created, itertools.count(created * 1000))
+            conn.commit()
+        finally:
+            conn.close()
+        db_bytes = db_path.read_bytes()
+    ordered = sorted(set(media), key=lambda m: m.filename)
+    entries = [("collection.anki2", db_bytes),
+               ("media", json.dumps({str(i): m.filename for i, m in enumerate(ordered)}, sort_keys=True).encode())]
+    entries += [(str(i), m.data) for i, m in enumerate(ordered)]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data, compresslevel=9)
+    return buffer.getvalue()

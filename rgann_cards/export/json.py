@@ -1,0 +1,65 @@
+"""Course + check results -> dist/rgann.json, the machine-readable course for other tools.
+
+Texts stay Markdown+math source, so each consumer renders them for its own medium.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..checks.result import CheckResult
+from ..model import Card, Check, Course
+
+FORMAT = "rgann-cards/1"
+
+
+def _check(check: Check, result: CheckResult) -> dict:
+    data: dict = {"claim": check.claim, "kind": check.kind}
+    if check.expr is not None:
+        data["expr"] = check.expr
+        data["equals" if check.equals is not None else "approx"] = check.equals if check.equals is not None else check.approx
+        if check.tol is not None:
+            data["tol"] = check.tol
+    else:
+        data["function"] = check.function
+        data["params"] = dict(sorted(check.params.items()))
+    return {**data, **result.to_json()}
+
+
+def _card(card: Card) -> dict:
+    if card.kind == "cloze":
+        return {"id": card.id, "kind": "cloze", "cloze": card.cloze, "extra": card.extra, "tags": card.tags}
+    return {"id": card.id, "kind": "basic", "front": card.front, "back": card.back, "tags": card.tags}
+
+
+def course_json(course: Course, results: dict[str, list[CheckResult]]) -> bytes:
+    """The whole validated course as UTF-8 JSON, in course order."""
+    exercises = []
+    for deck, ex in course.exercises():
+        exercises.append({
+            "id": ex.id,
+            "label": ex.label,
+            "deck": course.full_deck_name(deck),
+            "sheet": deck.sheet,
+            "task": deck.task,
+            "points": ex.points,
+            "tags": sorted({*deck.auto_tags, *ex.tags}),
+            "question": ex.question,
+            "answer": ex.answer,
+            "key_points": ex.key_points,
+            "references": ex.references,
+            "sources": ex.sources,
+            "figure": ex.figure,
+            "checks": [_check(c, r) for c, r in zip(ex.checks, results.get(ex.id, []))],
+            "cards": [_card(c) for c in ex.cards],
+        })
+    references = {
+        key: ref.model_dump(exclude={"loc", "key"}, exclude_none=True) for key, ref in sorted(course.references.items())
+    }
+    data = {
+        "format": FORMAT,
+        "course": {"title": course.info.title, "root_deck": course.info.root_deck},
+        "references": references,
+        "exercises": exercises,
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

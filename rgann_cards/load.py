@@ -1,0 +1,195 @@
+"""YAML files -> validated Course. Collects every problem in every file, then raises once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import markup
+from .errors import ContentError, ProblemCollector, SourceLocation, display_path
+from .model import Course, CourseInfo, Deck, Exercise, Reference
+from .validate import validate
+from .yamlsource import Path_, SourceDoc, read_yaml
+
+COURSE_FILE = "course.yaml"
+REFERENCES_FILE = "references.yaml"
+RESERVED = {COURSE_FILE, REFERENCES_FILE}
+
+# Which nested lists hold which models: the loader stamps a `loc` on each of them.
+_DECK_CHILDREN = {("exercises",): {("checks",): {}, ("cards",): {}}}
+
+
+def deck_files(content_dir: Path) -> list[Path]:
+    """Deck files in course order: sorted by their path below content/."""
+    return sorted(
+        (p for p in content_dir.rglob("*.yaml") if p.relative_to(content_dir).as_posix() not in RESERVED),
+        key=lambda p: p.relative_to(content_dir).as_posix(),
+    )
+
+
+def _stamp(doc: SourceDoc, data: Any, path: Path_, children: dict, problems: ProblemCollector) -> None:
+    """Put a SourceLocation under 'loc' in every mapping that becomes a model."""
+    if not isinstance(data, dict):
+        return
+    if "loc" in data:
+        problems.add(doc.key_loc(path + ("loc",)), "unknown key 'loc'")
+        return
+    data["loc"] = doc.loc(path)
+    for key, grandchildren in children.items():
+        items = data.get(key[0])
+        if isinstance(items, list):
+            for i, item in enumerate(items):
+                _stamp(doc, item, path + (key[0], i), grandchildren, problems)
+
+
+def _load_info(path: Path, problems: ProblemCollector) -> CourseInfo | None:
+    shown = display_path(path)
+    if not path.is_file():
+        problems.add(SourceLocation(shown), f"missing {COURSE_FILE} (course title and root deck)")
+        return None
+    try:
+        doc = read_yaml(path, shown)
+        _stamp(doc, doc.data, (), {}, problems)
+        if not isinstance(doc.data, dict):
+            problems.add(doc.loc(()), "expected a mapping with 'title' and 'root_deck'")
+            return None
+        return validate(CourseInfo, doc, doc.data)
+    except ContentError as exc:
+        problems.extend(exc)
+        return None
+
+
+def _load_references(path: Path, problems: ProblemCollector) -> tuple[dict[str, Reference], set[str]]:
+    """The bibliography, plus the keys of entries that exist but are invalid (already reported)."""
+    shown = display_path(path)
+    if not path.is_file():
+        problems.add(SourceLocation(shown), f"missing {REFERENCES_FILE} (the bibliography)")
+        return {}, set()
+    refs: dict[str, Reference] = {}
+    broken: set[str] = set()
+    try:
+        doc = read_yaml(path, shown)
+    except ContentError as exc:
+        problems.extend(exc)
+        return refs, broken
+    if doc.data is None:
+        return refs, broken
+    if not isinstance(doc.data, dict):
+        problems.add(doc.loc(()), "expected a mapping from reference key to reference")
+        return refs, broken
+    for key, entry in doc.data.items():
+        if isinstance(entry, dict) and "key" in entry:
+            problems.add(doc.key_loc((key, "key")), "unknown key 'key' (the mapping key is the reference key)")
+            broken.add(key)
+            continue
+        _stamp(doc, entry, (key,), {}, problems)
+        data = {"key": key, **entry} if isinstance(entry, dict) else entry
+        try:
+            refs[key] = validate(Reference, doc, data, base=(key,))
+        except ContentError as exc:
+            problems.extend(exc)
+            broken.add(key)
+    return refs, broken
+
+
+def _load_deck(path: Path, problems: ProblemCollector) -> tuple[Deck | None, list[tuple[Path_, Exercise]], SourceDoc] | None:
+    """Validate a deck file exercise by exercise, so one broken exercise does not hide the others' problems.
+
+    Returns the deck (None if anything in the file is invalid), the valid exercises with
+    their paths (for cross-file checks either way) and the source document.
+    """
+    try:
+        doc = read_yaml(path, display_path(path))
+    except ContentError as exc:
+        problems.extend(exc)
+        return None
+    if not isinstance(doc.data, dict):
+        problems.add(doc.loc(()), "expected a mapping with 'deck', 'sheet', 'task' and 'exercises'")
+        return None
+    _stamp(doc, doc.data, (), _DECK_CHILDREN, problems)
+    before = len(problems.problems)
+    valid: list[tuple[Path_, Exercise]] = []
+    items = doc.data.get("exercises")
+    if isinstance(items, list):
+        for i, item in enumerate(items):
+            try:
+                valid.append((("exercises", i), validate(Exercise, doc, item, base=("exercises", i))))
+            except ContentError as exc:
+                problems.extend(exc)
+    try:
+        header = {**doc.data, "exercises": [e for _, e in valid] or items}
+        deck = validate(Deck, doc, header)
+    except ContentError as exc:
+        problems.extend(exc)
+        deck = None
+    return (deck if len(problems.problems) == before else None), valid, doc
+
+
+def _cross_check(
+    loaded: list[tuple[Deck | None, list[tuple[Path_, Exercise]], SourceDoc]],
+    refs: dict[str, Reference],
+    broken_refs: set[str],
+    problems: ProblemCollector,
+) -> None:
+    """Rules that span files: unique ids and deck names, resolvable citations, figures, checks, markup."""
+    from .checks.registry import known_functions
+    from .diagrams import known_figures
+
+    figures, functions = known_figures(), known_functions()
+    seen_ids: dict[str, SourceLocation] = {}
+    seen_decks: dict[str, SourceLocation] = {}
+
+    def claim_id(ident: str, loc: SourceLocation) -> None:
+        if ident in seen_ids:
+            problems.add(loc, f"duplicate id '{ident}' (first used at {seen_ids[ident]})")
+        else:
+            seen_ids[ident] = loc
+
+    def check_markup(doc: SourceDoc, path: Path_, text: str | None, cloze: bool = False) -> None:
+        for message in markup.problems(text or "", cloze=cloze):
+            problems.add(doc.loc(path), message)
+
+    for deck, exercises, doc in loaded:
+        if deck is not None:
+            if deck.deck in seen_decks:
+                problems.add(doc.loc(("deck",)), f"deck '{deck.deck}' is already defined at {seen_decks[deck.deck]}")
+            seen_decks.setdefault(deck.deck, doc.loc(("deck",)))
+        for at, ex in exercises:
+            claim_id(ex.id, doc.loc(at + ("id",)))
+            for j, key in enumerate(ex.references):
+                if key not in refs and key not in broken_refs:
+                    problems.add(doc.loc(at + ("references", j)), f"unknown reference '{key}' (not in {REFERENCES_FILE})")
+            if ex.figure is not None and ex.figure not in figures:
+                available = ", ".join(sorted(figures)) or "none yet"
+                problems.add(doc.loc(at + ("figure",)), f"unknown figure '{ex.figure}' (available: {available})")
+            for k, check in enumerate(ex.checks):
+                if check.function is not None and check.function not in functions:
+                    problems.add(doc.loc(at + ("checks", k, "function")), f"unknown check function '{check.function}'")
+            for field in ("question", "answer"):
+                check_markup(doc, at + (field,), getattr(ex, field))
+            for j, point in enumerate(ex.key_points):
+                check_markup(doc, at + ("key_points", j), point)
+            for k, card in enumerate(ex.cards):
+                card_at = at + ("cards", k)
+                claim_id(card.id, doc.loc(card_at + ("id",)))
+                for field in ("front", "back", "extra"):
+                    check_markup(doc, card_at + (field,), getattr(card, field))
+                check_markup(doc, card_at + ("cloze",), card.cloze, cloze=True)
+
+
+def load_course(content_dir: Path) -> Course:
+    """Read and validate everything under ``content_dir``; raise ContentError listing every problem."""
+    content_dir = Path(content_dir)
+    if not content_dir.is_dir():
+        raise ContentError.at(SourceLocation(display_path(content_dir)), "content directory not found")
+    problems = ProblemCollector()
+    info = _load_info(content_dir / COURSE_FILE, problems)
+    refs, broken_refs = _load_references(content_dir / REFERENCES_FILE, problems)
+    files = deck_files(content_dir)
+    if not files:
+        problems.add(SourceLocation(display_path(content_dir)), "no deck files (*.yaml) found")
+    loaded = [result for result in (_load_deck(f, problems) for f in files) if result is not None]
+    _cross_check(loaded, refs, broken_refs, problems)
+    problems.raise_if_any()
+    assert info is not None  # a missing course.yaml is a problem raised above
+    return Course(info=info, decks=tuple(deck for deck, _, _ in loaded if deck), references=refs)

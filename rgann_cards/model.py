@@ -1,0 +1,193 @@
+"""The in-memory course. Frozen and strict: unknown keys and wrong types never get past the loader.
+
+These classes double as the schema of the YAML files. The loader attaches a
+``loc`` (a SourceLocation) to every object so later stages -- checks, markup,
+exports -- can still report ``path:line`` for what they find.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from .errors import SourceLocation
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*[a-z0-9]$"
+TAG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_:.-]*$"
+CLOZE_RE = re.compile(r"\{\{c(\d+)::")
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_not_blank)]
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
+Tag = Annotated[str, Field(pattern=TAG_PATTERN, max_length=60)]
+ParamValue = bool | int | float | str
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    loc: SourceLocation = SourceLocation("<unknown>")
+
+
+class Reference(_Strict):
+    """One entry of content/references.yaml. The key is how exercises cite it."""
+
+    key: Id
+    authors: list[Text] = Field(min_length=1)
+    year: int = Field(ge=1800, le=2100)
+    title: Text
+    venue: Text
+    doi: str | None = Field(default=None, pattern=r"^10\.\d{4,9}/\S+$")
+    arxiv: str | None = Field(default=None, pattern=r"^\d{4}\.\d{4,5}$|^[a-z-]+(\.[A-Z]{2})?/\d{7}$")
+    url: str | None = Field(default=None, pattern=r"^https://\S+$")
+
+    @model_validator(mode="after")
+    def _has_identifier(self) -> "Reference":
+        if not (self.doi or self.arxiv or self.url):
+            raise ValueError("needs at least one of doi, arxiv or url")
+        return self
+
+    def short(self) -> str:
+        """``Hochreiter & Schmidhuber (1997)`` / ``Kingma et al. (2014)``."""
+        last = [a.split()[-1] for a in self.authors]
+        if len(last) == 1:
+            who = last[0]
+        elif len(last) == 2:
+            who = f"{last[0]} & {last[1]}"
+        else:
+            who = f"{last[0]} et al."
+        return f"{who} ({self.year})"
+
+    def link(self) -> str | None:
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        if self.arxiv:
+            return f"https://arxiv.org/abs/{self.arxiv}"
+        return self.url
+
+
+class Check(_Strict):
+    """A claim in an answer and the code that verifies it: an expression, or a named Python check."""
+
+    claim: Text
+    expr: Text | None = Field(default=None, max_length=2000)
+    equals: Text | int | None = None
+    approx: float | None = None
+    tol: float | None = Field(default=None, gt=0)
+    function: str | None = Field(default=None, pattern=r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
+    params: dict[str, ParamValue] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "Check":
+        if (self.expr is None) == (self.function is None):
+            raise ValueError("a check needs exactly one of 'expr' or 'function'")
+        if self.expr is not None:
+            if (self.equals is None) == (self.approx is None):
+                raise ValueError("an 'expr' check needs exactly one of 'equals' or 'approx'")
+            if self.tol is not None and self.approx is None:
+                raise ValueError("'tol' only applies to 'approx'")
+            if self.params:
+                raise ValueError("'params' only applies to 'function' checks")
+        elif self.equals is not None or self.approx is not None or self.tol is not None:
+            raise ValueError("'equals', 'approx' and 'tol' only apply to 'expr' checks")
+        return self
+
+    @property
+    def kind(self) -> Literal["expr", "function"]:
+        return "expr" if self.expr is not None else "function"
+
+
+class Card(_Strict):
+    """An atomic recall card: front/back, or a cloze text with {{c1::...}} deletions."""
+
+    id: Id
+    front: Text | None = None
+    back: Text | None = None
+    cloze: Text | None = None
+    extra: Text | None = None
+    tags: list[Tag] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "Card":
+        if self.cloze is not None:
+            if self.front is not None or self.back is not None:
+                raise ValueError("a card is either 'front'/'back' or 'cloze', not both")
+            if not CLOZE_RE.search(self.cloze):
+                raise ValueError("cloze card has no {{c1::...}} deletion")
+        else:
+            if self.front is None or self.back is None:
+                raise ValueError("a card needs both 'front' and 'back' (or a 'cloze')")
+            if self.extra is not None:
+                raise ValueError("'extra' only applies to cloze cards")
+        return self
+
+    @property
+    def kind(self) -> Literal["basic", "cloze"]:
+        return "cloze" if self.cloze is not None else "basic"
+
+
+class Exercise(_Strict):
+    """One question of an exercise sheet with its reference answer, evidence and recall cards."""
+
+    id: Id
+    label: Text
+    points: int = Field(default=1, ge=1, le=100)
+    tags: list[Tag] = Field(default_factory=list)
+    question: Text
+    answer: Text
+    key_points: list[Text] = Field(min_length=1)
+    figure: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+    sources: list[Text] = Field(default_factory=list)
+    references: list[Id] = Field(default_factory=list)
+    checks: list[Check] = Field(default_factory=list)
+    cards: list[Card] = Field(default_factory=list)
+
+
+class Deck(_Strict):
+    """One content file: a subdeck of the root deck, e.g. ``Sheet 02::Task 1 · Gated memory``."""
+
+    deck: Text
+    sheet: int = Field(ge=1, le=99)
+    task: int = Field(ge=1, le=99)
+    exercises: list[Exercise] = Field(min_length=1)
+
+    @property
+    def auto_tags(self) -> list[str]:
+        return [f"sheet{self.sheet:02d}", f"task{self.task:02d}"]
+
+
+class CourseInfo(_Strict):
+    """content/course.yaml: course-wide settings."""
+
+    title: Text
+    root_deck: Annotated[str, Field(pattern=r"^[^:\s][^:]*$")]
+
+
+class Course(BaseModel):
+    """The whole validated course, in course order (files sorted by path, items in file order)."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    info: CourseInfo
+    decks: tuple[Deck, ...]
+    references: dict[str, Reference]
+
+    def full_deck_name(self, deck: Deck) -> str:
+        return f"{self.info.root_deck}::{deck.deck}"
+
+    def exercises(self) -> list[tuple[Deck, Exercise]]:
+        return [(d, e) for d in self.decks for e in d.exercises]
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        for _, ex in self.exercises():
+            if ex.id == exercise_id:
+                return ex
+        raise KeyError(exercise_id)

@@ -1,0 +1,57 @@
+"""Run every check in the course and turn failures into located problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .checks.result import CheckResult
+from .errors import ContentError, Problem
+from .model import Check, Course, Exercise
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Check results per exercise id, in the order the checks are written."""
+
+    results: dict[str, list[CheckResult]]
+    items: list[tuple[Exercise, Check, CheckResult]]
+
+    @property
+    def failures(self) -> list[tuple[Exercise, Check, CheckResult]]:
+        return [item for item in self.items if not item[2].ok]
+
+    def problems(self) -> list[Problem]:
+        return [
+            Problem(check.loc, f"check failed: {check.claim}: {result.explanation}"
+                    + ("" if result.status == "fail" else f" [{result.status}]"))
+            for _, check, result in self.failures
+        ]
+
+    def raise_on_failure(self) -> None:
+        if self.failures:
+            raise ContentError(self.problems())
+
+    def verified_line(self, exercise_id: str) -> str:
+        """'Verified: 3 checks (finite differences, SymPy)' -- empty when the exercise has no checks."""
+        results = self.results.get(exercise_id, [])
+        if not results or not all(r.ok for r in results):
+            return ""
+        methods = list(dict.fromkeys(r.method for r in results))
+        noun = "check" if len(results) == 1 else "checks"
+        return f"Verified: {len(results)} {noun} ({', '.join(methods)})"
+
+
+def verify(course: Course, *, only: set[str] | None = None, timeout: float = 30.0, jobs: int = 2) -> Verification:
+    """Run the course's checks (or those of the exercises in ``only``) under a per-check time limit."""
+    selected = [(ex, check) for _, ex in course.exercises() if only is None or ex.id in only for check in ex.checks]
+    results: list[CheckResult] = []
+    if selected:
+        from .checks.runner import run_checks
+
+        results = run_checks([check for _, check in selected], timeout=timeout, jobs=jobs)
+    per_exercise: dict[str, list[CheckResult]] = {}
+    items = []
+    for (ex, check), result in zip(selected, results):
+        per_exercise.setdefault(ex.id, []).append(result)
+        items.append((ex, check, result))
+    return Verification(per_exercise, items)

@@ -1,0 +1,164 @@
+"""Read YAML safely and keep where every value came from.
+
+PyYAML's ``safe_load`` throws line numbers away. We compose the node graph
+instead and convert it ourselves, recording a SourceLocation for every
+mapping, key and item, so validation errors can point at ``path:line:col``.
+Anything beyond plain data (tags, anchors, aliases, duplicate keys) is refused:
+content is data, never code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import ContentError, Problem, SourceLocation
+
+# Location keys are tuples of str (mapping keys) and int (sequence indexes).
+Path_ = tuple[str | int, ...]
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+
+
+@dataclass
+class SourceDoc:
+    """A parsed YAML document: plain Python data plus a location for every path in it."""
+
+    file: str
+    data: Any
+    locations: dict[Path_, SourceLocation] = field(default_factory=dict)
+    key_locations: dict[Path_, SourceLocation] = field(default_factory=dict)
+
+    def loc(self, path: Path_) -> SourceLocation:
+        """Location of the value at ``path``, or of the nearest enclosing value that has one."""
+        path = tuple(path)
+        while path not in self.locations and path:
+            path = path[:-1]
+        return self.locations.get(path, SourceLocation(self.file, 1, 1))
+
+    def key_loc(self, path: Path_) -> SourceLocation:
+        """Location of the *key* that introduces ``path`` (better for 'unknown key' messages)."""
+        return self.key_locations.get(tuple(path)) or self.loc(path)
+
+
+def _tag(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
+def _mark(file: str, node: Node) -> SourceLocation:
+    return SourceLocation(file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Converter:
+    def __init__(self, file: str):
+        self.file = file
+        self.doc = SourceDoc(file, None)
+        self.problems: list[Problem] = []
+        self._constructor = yaml.SafeLoader("")  # only used for plain-scalar conversion
+
+    def problem(self, node: Node, message: str) -> None:
+        self.problems.append(Problem(_mark(self.file, node), message))
+
+    def convert(self, node: Node, path: Path_) -> Any:
+        self.doc.locations[path] = _mark(self.file, node)
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                self.problem(node, f"YAML tag '{_tag(node.tag)}' is not allowed: content is plain data")
+            return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
+        if node.tag not in _PLAIN_TAGS:
+            self.problem(node, f"YAML tag '{_tag(node.tag)}' is not allowed: content is plain data")
+            return None
+        return self._constructor.construct_object(node, deep=True)
+
+    def _mapping(self, node: MappingNode, path: Path_) -> dict:
+        if node.tag != "tag:yaml.org,2002:map":
+            self.problem(node, f"YAML tag '{_tag(node.tag)}' is not allowed: content is plain data")
+        result: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.problem(key_node, "YAML merge keys ('<<') are not allowed")
+                continue
+            if not isinstance(key_node, ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                self.problem(key_node, "keys must be plain text")
+                continue
+            key = key_node.value
+            if key in result:
+                self.problem(key_node, f"duplicate key '{key}'")
+                continue
+            self.doc.key_locations[path + (key,)] = _mark(self.file, key_node)
+            result[key] = self.convert(value_node, path + (key,))
+        return result
+
+
+class _NoAliasComposer(yaml.SafeLoader):
+    """Reports aliases instead of silently sharing (and possibly bombing) nodes."""
+
+    yaml_implicit_resolvers = {k: list(v) for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "YAML anchors and aliases are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+# YAML 1.1 reads `1e-6` as text; authors mean a number (as in YAML 1.2), e.g. `tol: 1e-6`.
+_NoAliasComposer.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
+
+
+def read_yaml(path: Path, shown_as: str) -> SourceDoc:
+    """Parse one YAML file into a SourceDoc, or raise ContentError with every problem in it."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ContentError.at(
+            SourceLocation(shown_as, line, column),
+            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    loader = _NoAliasComposer(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = SourceLocation(shown_as, mark.line + 1, mark.column + 1) if mark else SourceLocation(shown_as)
+        message = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem and exc.context_mark:
+            # e.g. an unclosed quote: the error shows up far below where the string started
+            start = exc.context_mark
+            message += f" ({exc.context} that starts at line {start.line + 1}, column {start.column + 1})"
+        raise ContentError.at(where, f"YAML syntax error: {message}") from None
+    finally:
+        loader.dispose()
+    converter = _Converter(shown_as)
+    if node is None:
+        converter.doc.data = None
+        converter.doc.locations[()] = SourceLocation(shown_as, 1, 1)
+        return converter.doc
+    converter.doc.data = converter.convert(node, ())
+    if converter.problems:
+        raise ContentError(converter.problems)
+    return converter.doc

@@ -1,0 +1,62 @@
+"""Shared fixtures. Tools the tests need (anki, chromium, ...) must exist under CI=true: missing means fail."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require_module(name: str):
+    """Import a test tool; skip locally if it is missing, but fail on CI where it must be installed."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        if ON_CI:
+            pytest.fail(f"CI=true but the test tool '{name}' is not installed: {exc}")
+        pytest.skip(f"'{name}' is not installed")
+
+
+def copy_tree(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst, dirs_exist_ok=True)
+    return dst
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A working directory with the valid fixture course in ./content."""
+    copy_tree(FIXTURES / "valid", tmp_path / "content")
+    return tmp_path
+
+
+def run_cli(*args: str, cwd: Path, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the real command in a subprocess, as a user would."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "rgann_cards.cli", *args],
+        cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+@pytest.fixture(scope="session")
+def shipped_build(tmp_path_factory) -> Path:
+    """The shipped course built once per session into a scratch copy (the repo's dist/ is left alone)."""
+    work = tmp_path_factory.mktemp("shipped")
+    copy_tree(REPO / "content", work / "content")
+    result = run_cli("build", cwd=work, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return work

@@ -1,0 +1,198 @@
+"""The .apkg through the real Anki backend: import, render, review, edit, re-import."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import require_module, run_cli
+
+anki = None
+
+
+@pytest.fixture(autouse=True)
+def _anki():
+    global anki
+    anki = require_module("anki")
+    require_module("anki.collection")
+
+
+def _collection(tmp_path: Path):
+    from anki.collection import Collection
+
+    return Collection(str(tmp_path / "collection.anki2"))
+
+
+def _import(col, apkg: Path) -> dict[str, list[str]]:
+    """Import with Anki's default options (exactly what the import dialog preselects)."""
+    from anki.collection import ImportAnkiPackageRequest
+
+    options = col._backend.get_import_anki_package_presets()
+    log = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(apkg), options=options)).log
+    kinds = ("new", "updated", "duplicate", "conflicting", "first_field_match", "missing_notetype", "missing_deck",
+             "empty_first_field")
+    return {k: sorted(n.fields[0] for n in getattr(log, k)) for k in kinds}
+
+
+def _build(project: Path) -> Path:
+    result = run_cli("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    return project / "dist" / "rgann.apkg"
+
+
+def _card_for(col, yaml_id: str):
+    ids = col.find_cards(f'"ID:{yaml_id}"')
+    assert len(ids) == 1, yaml_id
+    return col.get_card(ids[0])
+
+
+EXPECTED_IDS = ["fx-t1a-sigmoid", "fx-t1a-sigmoid-cloze", "fx-t1a-sigmoid-max", "fx-t1b-kl", "fx-t1b-kl-definition",
+                "fx-t1b-kl-symmetric", "fx-t2a-bptt", "fx-t2a-bptt-card"]
+
+
+def test_round_trip_counts_rendering_and_media(project: Path, tmp_path: Path):
+    apkg = _build(project)
+    col = _collection(tmp_path)
+    try:
+        log = _import(col, apkg)
+        assert log["new"] == EXPECTED_IDS
+        assert sum(len(v) for k, v in log.items() if k != "new") == 0
+        # 3 exercises + 5 atomic cards, each cloze has one deletion -> one card per note
+        assert col.note_count() == 8
+        assert col.card_count() == 8
+        names = sorted(d.name for d in col.decks.all_names_and_ids())
+        assert names == ["Default", "FIX", "FIX::Sheet 01", "FIX::Sheet 01::Task 1 · Basics",
+                         "FIX::Sheet 01::Task 2 · More"]
+        assert {m["name"] for m in col.models.all()} >= {"rgann-cards Basic", "rgann-cards Cloze",
+                                                         "rgann-cards Exercise"}
+        for cid in col.find_cards("deck:FIX"):
+            card = col.get_card(cid)
+            for html in (card.question(), card.answer()):
+                assert "{{" not in html.replace("{{c1::", "")  # no unrendered template syntax
+                for marker in ("no field called", "Error", "unknown filter", "template-error"):
+                    assert marker not in html, (card.note()["ID"], marker)
+        report = col.media.check()
+        assert list(report.missing) == [] and list(report.unused) == []
+    finally:
+        col.close()
+
+
+def test_math_survives_intact(project: Path, tmp_path: Path):
+    col = _collection(tmp_path)
+    try:
+        _import(col, _build(project))
+        ex = _card_for(col, "fx-t1a-sigmoid")
+        assert r"\(\sigma(x) = \frac{1}{1+e^{-x}}\)" in ex.question()
+        answer = ex.answer()
+        assert r"\[\sigma'(x) = \sigma(x)\,(1-\sigma(x))\]" in answer
+        assert r"\(a_1 * b_2 &lt; c\)" in answer  # Markdown left the math alone; '<' escaped
+        assert "&amp; more" in answer
+        cloze = _card_for(col, "fx-t1b-kl-definition")
+        assert r"\(KL(P\|Q) = [...]\)" in cloze.question()
+        # the deletion ends where the author meant, despite the '}}}' in the source
+        assert r"\sum_x P(x)\log\frac{P(x)}{Q(x)}" in re.sub(r"<[^>]+>", "", cloze.answer()).replace("} ", "}")
+        sigma = _card_for(col, "fx-t1a-sigmoid-cloze")
+        assert r"\sigma(x)\,(1-\sigma(x))" in re.sub(r"<[^>]+>", "", sigma.answer())
+    finally:
+        col.close()
+
+
+def test_course_order_and_tags(project: Path, tmp_path: Path):
+    col = _collection(tmp_path)
+    try:
+        _import(col, _build(project))
+        cards = sorted((col.get_card(cid) for cid in col.find_cards("deck:FIX")), key=lambda c: c.due)
+        order = [c.note()["ID"] for c in cards]
+        assert order == ["fx-t1a-sigmoid", "fx-t1a-sigmoid-max", "fx-t1a-sigmoid-cloze", "fx-t1b-kl",
+                         "fx-t1b-kl-symmetric", "fx-t1b-kl-definition", "fx-t2a-bptt", "fx-t2a-bptt-card"]
+        assert sorted(_card_for(col, "fx-t1a-sigmoid-max").note().tags) == ["activation", "sheet01", "task01"]
+        assert sorted(_card_for(col, "fx-t2a-bptt").note().tags) == ["sheet01", "task02"]
+    finally:
+        col.close()
+
+
+def test_update_cycle_keeps_history_and_user_edits(project: Path, tmp_path: Path):
+    col = _collection(tmp_path)
+    try:
+        _import(col, _build(project))
+        # 1. review a card
+        card = _card_for(col, "fx-t1b-kl")
+        card.start_timer()
+        col.sched.answerCard(card, 3)
+        reviewed = _card_for(col, "fx-t1b-kl")
+        assert reviewed.reps == 1 and col.db.scalar("select count() from revlog") == 1
+
+        # 2. edit that note's answer in the YAML and rebuild
+        path = project / "content" / "sheet01" / "task01-basics.yaml"
+        path.write_text(path.read_text("utf-8").replace("No. For", "No, not in general. For"), "utf-8")
+        log = _import(col, _build(project))
+
+        # 3. updated in place: history kept, nothing duplicated or conflicting
+        assert log["updated"] == ["fx-t1b-kl"]
+        assert log["new"] == [] and log["conflicting"] == [] and log["first_field_match"] == []
+        after = _card_for(col, "fx-t1b-kl")
+        assert after.id == reviewed.id and after.reps == 1 and after.due == reviewed.due
+        assert "not in general" in after.note()["Answer"]
+        assert col.db.scalar("select count() from revlog where cid = ?", after.id) == 1
+        assert col.note_count() == 8
+
+        # 4. a rebuild with no change is "unchanged" (Anki's log calls it duplicate: already present)
+        #    and leaves the user's own edit alone
+        note = after.note()
+        note["Answer"] += "<p>my own mnemonic</p>"
+        col.update_note(note)
+        log = _import(col, _build(project))
+        assert log["updated"] == [] and log["new"] == [] and len(log["duplicate"]) == 8
+        assert "my own mnemonic" in _card_for(col, "fx-t1b-kl").note()["Answer"]
+    finally:
+        col.close()
+
+
+def test_template_change_reaches_existing_collections(project: Path, tmp_path: Path, monkeypatch):
+    """Changing the card CSS bumps the note type's mtime, so Anki updates the note type on re-import."""
+    col = _collection(tmp_path)
+    try:
+        _import(col, _build(project))
+        from rgann_cards import paths
+
+        templates = tmp_path / "templates"
+        import shutil
+
+        shutil.copytree(paths.TEMPLATES_DIR, templates)
+        css = templates / "anki" / "cards.css"
+        css.write_text(css.read_text("utf-8") + "\n.rgann-test-marker { color: red; }\n", "utf-8")
+        result = run_cli("build", cwd=project, env={"RGANN_TEMPLATES": str(templates)})
+        assert result.returncode == 0, result.stderr
+        _import(col, project / "dist" / "rgann.apkg")
+        model = col.models.by_name("rgann-cards Basic")
+        assert ".rgann-test-marker" in model["css"]
+    finally:
+        col.close()
+
+
+def test_two_builds_give_identical_bytes(project: Path, tmp_path: Path):
+    first = hashlib.sha256(_build(project).read_bytes()).hexdigest()
+    json_first = (project / "dist" / "rgann.json").read_bytes()
+    (project / "dist" / "rgann.apkg").unlink()
+    second = hashlib.sha256(_build(project).read_bytes()).hexdigest()
+    assert first == second
+    assert (project / "dist" / "rgann.json").read_bytes() == json_first
+    # a fresh checkout (another directory, same sources and lock) gives the same bytes too
+    other = tmp_path / "elsewhere"
+    import shutil
+
+    shutil.copytree(project / "content", other / "content")
+    assert hashlib.sha256(_build(other).read_bytes()).hexdigest() == first
+
+
+def test_package_layout_is_deterministic_and_compressed(project: Path):
+    with zipfile.ZipFile(_build(project)) as archive:
+        infos = archive.infolist()
+        assert [i.filename for i in infos][:2] == ["collection.anki2", "media"]
+        assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in infos)
+        assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in infos)
+        assert archive.read("media") == b"{}"

@@ -1,0 +1,57 @@
+"""The command line: help everywhere, usage errors exit 2, python build.py == rgann-cards build."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_cli
+from rgann_cards.cli import build_parser
+
+COMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)
+
+
+def test_known_commands():
+    assert {"build", "lint", "verify", "export"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_every_command_has_help(command, tmp_path: Path):
+    args = ["--help"] if command is None else [command, "--help"]
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: rgann-cards")
+    assert len(result.stdout.splitlines()) > 4
+
+
+@pytest.mark.parametrize("args", [[], ["frobnicate"], ["build", "--no-such-flag"], ["export"],
+                                  ["export", "--format", "xml"]])
+def test_usage_errors_exit_2(args, tmp_path: Path):
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Error: " in result.stderr and "Traceback" not in result.stderr
+
+
+def test_verify_unknown_id_is_a_usage_error(project: Path):
+    result = run_cli("verify", "--only", "no-such-exercise", cwd=project)
+    assert (result.returncode, result.stderr) == (2, "Error: unknown exercise id(s): no-such-exercise\n")
+
+
+def test_build_py_is_rgann_cards_build(project: Path):
+    via_script = subprocess.run([sys.executable, str(REPO / "build.py")], cwd=project, capture_output=True,
+                                text=True, stdin=subprocess.DEVNULL)
+    assert via_script.returncode == 0, via_script.stderr
+    first = (project / "dist" / "rgann.apkg").read_bytes()
+    via_cli = run_cli("build", cwd=project)
+    assert via_cli.returncode == 0
+    assert "rgann.apkg (unchanged)" in via_cli.stdout
+    assert (project / "dist" / "rgann.apkg").read_bytes() == first
+
+
+def test_export_json_writes_only_json(project: Path):
+    result = run_cli("export", "--format", "json", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (project / "dist").iterdir()) == ["rgann.json"]

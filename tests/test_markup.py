@@ -1,0 +1,92 @@
+"""Markdown + math -> HTML for Anki: math untouched, HTML never executed, clozes safe inside math."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rgann_cards.markup import problems, render, split_clozes
+
+
+def test_markdown_never_touches_math():
+    assert render("$a_1 * b_2 * c_3$ and *x*") == r"\(a_1 * b_2 * c_3\) and <em>x</em>"
+    assert render(r"$\sum_{i}^{n} x_i * y_i$") == r"\(\sum_{i}^{n} x_i * y_i\)"
+
+
+def test_display_math_uses_anki_delimiters():
+    assert render("$$\nE = mc^2\n$$") == '<div class="math-display">\\[E = mc^2\\]</div>\n'
+
+
+def test_lt_and_amp_inside_math_are_escaped_once():
+    assert render("$a < b & c > d$") == r"\(a &lt; b &amp; c &gt; d\)"
+    assert render(r"$$\begin{aligned} a &= b \\ c &< d \end{aligned}$$").count("&amp;") == 2
+
+
+def test_raw_html_is_shown_as_text_never_executed():
+    html = render('<script>alert(1)</script> <img src=x onerror="alert(2)">')
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_markdown_images_and_javascript_links_are_not_emitted():
+    assert "<img" not in render("![x](https://example.org/x.png)")
+    assert 'href="javascript' not in render("[x](javascript:alert(1))")
+
+
+def test_code_spans_keep_dollars():
+    assert render("`$x$`") == "<code>$x$</code>"
+    assert problems("`$x$` costs \\$5") == []
+
+
+def test_cloze_inside_math_keeps_braces_apart():
+    out = render(r"$KL(P\|Q) = {{c1::\sum_x P(x)\log\frac{P(x)}{Q(x)}}}$", cloze=True)
+    assert out == r"\(KL(P\|Q) = {{c1::\sum_x P(x)\log\frac{P(x)}{Q(x)} }}\)"
+
+
+def test_nested_double_braces_in_cloze_are_spaced():
+    out = render(r"$x = {{c1::a_{b_{c}}}}$", cloze=True)
+    assert out == r"\(x = {{c1::a_{b_{c} } }}\)"
+
+
+def test_cloze_with_hint_and_markdown_outside_math():
+    out = render("The {{c1::**forget** gate::which gate?}} and {{c2::$y^{2}$}}", cloze=True)
+    assert out == r"The {{c1::<strong>forget</strong> gate::which gate?}} and {{c2::\(y^{2}\)}}"
+
+
+def test_cloze_with_lt_inside_math():
+    assert render("${{c1::a < b}}$", cloze=True) == r"\({{c1::a &lt; b}}\)"
+
+
+def test_problems_are_reported():
+    assert problems("price $5 and $x") == [
+        "unclosed math: stray '$' in 'price $5 and $x' (write \\$ for a dollar sign)"]
+    assert problems(r"$\frac{a}{b$") == [r"unbalanced braces in math '$\frac{a}{b$'"]
+    assert problems("{{c1::x}}") == ["cloze deletion '{{c1::...}}' outside a 'cloze' field"]
+    assert problems("{{c1::x", cloze=True) == ["unterminated cloze '{{c1::x...': missing '}}'"]
+
+
+latex_atoms = st.sampled_from([r"\frac{a}{b}", "x_1", "y^{2}", r"\sum_{i}", "*", "_", "<", "&", r"\alpha", "{z}"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(latex_atoms, min_size=1, max_size=8))
+def test_math_content_survives_any_mix(atoms):
+    latex = " ".join(atoms)
+    out = render(f"${latex}$")
+    unescaped = out.replace("&lt;", "<").replace("&amp;", "&")
+    assert unescaped == f"\\({latex}\\)"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(latex_atoms, min_size=1, max_size=6))
+def test_cloze_content_round_trips(atoms):
+    latex = " ".join(atoms)
+    body, clozes = split_clozes(f"${{{{c1::{latex}}}}}$")
+    assert len(clozes) == 1 and clozes[0].content == latex
+    out = render(f"${{{{c1::{latex}}}}}$", cloze=True)
+    # Anki ends a deletion at the first '}}': it must be ours
+    inner = out[out.index("{{c1::") + 6:]
+    assert inner.index("}}") == len(inner) - len("}}\\)")
+    assert re.sub(r"\} (?=\})", "}", inner[:-4]).rstrip().replace("&lt;", "<").replace("&amp;", "&") == latex
