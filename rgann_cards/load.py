@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +133,7 @@ def _cross_check(
     problems: ProblemCollector,
 ) -> None:
     """Rules that span files: unique ids and deck names, resolvable citations, figures, checks, markup."""
-    from .checks.registry import known_functions
+    from .checks.registry import RegistryError, check_params, known_functions
     from .diagrams import known_figures
 
     figures, functions = known_figures(), known_functions()
@@ -144,6 +145,12 @@ def _cross_check(
             problems.add(loc, f"duplicate id '{ident}' (first used at {seen_ids[ident]})")
         else:
             seen_ids[ident] = loc
+
+    def check_figure(doc: SourceDoc, path: Path_, name: str | None) -> None:
+        if name is not None and name not in figures:
+            close = difflib.get_close_matches(name, sorted(figures), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"available: {', '.join(sorted(figures)) or 'none'}"
+            problems.add(doc.loc(path + ("figure",)), f"unknown figure '{name}' ({hint})")
 
     def check_markup(doc: SourceDoc, path: Path_, text: str | None, cloze: bool = False) -> None:
         for message in markup.problems(text or "", cloze=cloze):
@@ -159,12 +166,20 @@ def _cross_check(
             for j, key in enumerate(ex.references):
                 if key not in refs and key not in broken_refs:
                     problems.add(doc.loc(at + ("references", j)), f"unknown reference '{key}' (not in {REFERENCES_FILE})")
-            if ex.figure is not None and ex.figure not in figures:
-                available = ", ".join(sorted(figures)) or "none yet"
-                problems.add(doc.loc(at + ("figure",)), f"unknown figure '{ex.figure}' (available: {available})")
+            check_figure(doc, at, ex.figure)
             for k, check in enumerate(ex.checks):
-                if check.function is not None and check.function not in functions:
-                    problems.add(doc.loc(at + ("checks", k, "function")), f"unknown check function '{check.function}'")
+                if check.function is None:
+                    continue
+                if check.function not in functions:
+                    close = difflib.get_close_matches(check.function, sorted(functions), n=1)
+                    hint = f" (did you mean '{close[0]}'?)" if close else ""
+                    problems.add(doc.loc(at + ("checks", k, "function")),
+                                 f"unknown check function '{check.function}'{hint}")
+                    continue
+                try:
+                    check_params(check.function, check.params)
+                except RegistryError as exc:
+                    problems.add(doc.loc(at + ("checks", k, "params")), str(exc))
             for field in ("question", "answer"):
                 check_markup(doc, at + (field,), getattr(ex, field))
             for j, point in enumerate(ex.key_points):
@@ -172,6 +187,7 @@ def _cross_check(
             for k, card in enumerate(ex.cards):
                 card_at = at + ("cards", k)
                 claim_id(card.id, doc.loc(card_at + ("id",)))
+                check_figure(doc, card_at, card.figure)
                 for field in ("front", "back", "extra"):
                     check_markup(doc, card_at + (field,), getattr(card, field))
                 check_markup(doc, card_at + ("cloze",), card.cloze, cloze=True)

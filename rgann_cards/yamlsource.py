@@ -65,6 +65,7 @@ class _Converter:
         self.file = file
         self.doc = SourceDoc(file, None)
         self.problems: list[Problem] = []
+        self.seen: set[int] = set()
         self._constructor = yaml.SafeLoader("")  # only used for plain-scalar conversion
 
     def problem(self, node: Node, message: str) -> None:
@@ -72,6 +73,11 @@ class _Converter:
 
     def convert(self, node: Node, path: Path_) -> Any:
         self.doc.locations[path] = _mark(self.file, node)
+        # An alias is the same node object reached twice: refuse it rather than share (or bomb) data.
+        if id(node) in self.seen:
+            self.problem(node, "YAML anchors and aliases are not allowed (the anchor is here)")
+            return None
+        self.seen.add(id(node))
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
         if isinstance(node, SequenceNode):
@@ -103,22 +109,18 @@ class _Converter:
         return result
 
 
-class _NoAliasComposer(yaml.SafeLoader):
-    """Reports aliases instead of silently sharing (and possibly bombing) nodes."""
+# libyaml's parser is ~10x faster than the pure-Python one; both give the same node graph.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):
+    """A safe loader with its own copy of the implicit resolvers (so adding one does not leak)."""
 
     yaml_implicit_resolvers = {k: list(v) for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
-    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "YAML anchors and aliases are not allowed", event.start_mark
-            )
-        return super().compose_node(parent, index)
-
 
 # YAML 1.1 reads `1e-6` as text; authors mean a number (as in YAML 1.2), e.g. `tol: 1e-6`.
-_NoAliasComposer.add_implicit_resolver(
+_Loader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
     re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
     list("-+0123456789"),
@@ -139,7 +141,7 @@ def read_yaml(path: Path, shown_as: str) -> SourceDoc:
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    loader = _NoAliasComposer(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:

@@ -1,0 +1,79 @@
+"""Running one check, in this process or in a runner's worker process.
+
+Kept free of NumPy and SymPy at import time: a spawned worker imports this
+module first and must limit BLAS threads before NumPy loads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from typing import Callable
+
+from . import registry
+from .result import CheckResult
+
+Resolver = Callable[[str], Callable]
+_OWN_ERRORS = ("ExprError", "RegistryError")  # their messages are already meant for users
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def execute(check, resolve: Resolver | None = None) -> CheckResult:
+    """Run one check here and now. Never raises: a broken check becomes status "error" with one line."""
+    start = time.perf_counter()
+    method = "SymPy" if check.kind == "expr" else "Python"
+    try:
+        if check.kind == "expr":
+            from .expr_check import run_expr_check  # SymPy loads on first use, not on import
+
+            result = run_expr_check(check)
+        else:
+            fn = (resolve or registry.resolve)(check.function)
+            result = fn(**registry.bind_params(fn, check.function, check.params))
+            if not isinstance(result, CheckResult):
+                result = CheckResult("error", "", method, f"{check.function} returned {type(result).__name__}, "
+                                                          "not a CheckResult")
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 -- a broken check is reported, never raised
+        result = CheckResult("error", "", method, one_line(exc))
+    return dataclasses.replace(result, seconds=round(time.perf_counter() - start, 3))
+
+
+def one_line(exc: BaseException) -> str:
+    """``ValueError: cells must be >= 1`` -- the first line of the message, no traceback."""
+    lines = str(exc).strip().splitlines()
+    message = lines[0] if lines else ""
+    name = type(exc).__name__
+    if name in _OWN_ERRORS:
+        return message or name
+    return f"{name}: {message}" if message else name
+
+
+def worker_main(conn, resolve: Resolver | None) -> None:
+    """Entry point of a worker process: receive (index, check), send (index, result), until None or EOF."""
+    # One BLAS thread per worker: the runner already runs one worker per core.
+    for variable in _THREAD_VARIABLES:
+        os.environ.setdefault(variable, "1")
+    _preload()
+    conn.send("ready")
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):  # the parent has gone away
+            return
+        if message is None:
+            return
+        index, check = message
+        conn.send((index, execute(check, resolve)))
+
+
+def _preload() -> None:
+    # Import every check module once per worker, so no check pays for NumPy or SymPy itself.
+    import importlib
+
+    modules = sorted({name.partition(".")[0] for name in registry.known_functions()})
+    for module in ["expr_check", *modules]:
+        try:
+            importlib.import_module(f"{__package__}.{module}")
+        except Exception:  # noqa: BLE001 -- a broken module is reported when a check resolves it
+            pass
