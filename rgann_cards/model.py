@@ -56,8 +56,8 @@ class Reference(_Strict):
         return self
 
     def short(self) -> str:
-        """``Hochreiter & Schmidhuber (1997)`` / ``Kingma et al. (2014)``."""
-        last = [a.split()[-1] for a in self.authors]
+        """``Hochreiter & Schmidhuber (1997)`` / ``van den Oord et al. (2017)``."""
+        last = [_surname(a) for a in self.authors]
         if len(last) == 1:
             who = last[0]
         elif len(last) == 2:
@@ -72,6 +72,18 @@ class Reference(_Strict):
         if self.arxiv:
             return f"https://arxiv.org/abs/{self.arxiv}"
         return self.url
+
+
+_PARTICLES = {"van", "von", "den", "der", "de", "di", "da", "del", "le", "la", "du"}
+
+
+def _surname(name: str) -> str:
+    """Last name with its lowercase particles: 'Aaron van den Oord' -> 'van den Oord'."""
+    words = name.split()
+    start = len(words) - 1
+    while start > 0 and words[start - 1] in _PARTICLES:
+        start -= 1
+    return " ".join(words[start:])
 
 
 class Check(_Strict):
@@ -113,6 +125,7 @@ class Card(_Strict):
     back: Text | None = None
     cloze: Text | None = None
     extra: Text | None = None
+    figure: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
     tags: list[Tag] = Field(default_factory=list)
 
     @model_validator(mode="after")

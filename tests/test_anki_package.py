@@ -196,3 +196,35 @@ def test_package_layout_is_deterministic_and_compressed(project: Path):
         assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in infos)
         assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in infos)
         assert archive.read("media") == b"{}"
+
+
+def test_shipped_deck_imports_cleanly(shipped_build: Path, tmp_path: Path):
+    from rgann_cards.load import load_course
+    from rgann_cards.markup import split_clozes
+
+    course = load_course(shipped_build / "content")
+    exercises = [ex for _, ex in course.exercises()]
+    cards = [card for ex in exercises for card in ex.cards]
+    expected_cards = len(exercises) + sum(
+        len({c.number for c in split_clozes(card.cloze)[1]}) if card.kind == "cloze" else 1 for card in cards)
+    col = _collection(tmp_path)
+    try:
+        log = _import(col, shipped_build / "dist" / "rgann.apkg")
+        assert len(log["new"]) == len(exercises) + len(cards)
+        assert col.note_count() == len(exercises) + len(cards)
+        assert col.card_count() == expected_cards
+        decks = {d.name for d in col.decks.all_names_and_ids()}
+        assert {f"RGANN::{deck.deck}" for deck in course.decks} <= decks
+        for cid in col.find_cards("deck:RGANN"):
+            card = col.get_card(cid)
+            question, answer = card.question(), card.answer()
+            for html in (question, answer):
+                for marker in ("no field called", "unknown filter", "template-error", "{{c"):
+                    assert marker not in html, (card.note()["ID"], marker)
+                assert html.count(r"\(") == html.count(r"\)") and html.count(r"\[") == html.count(r"\]")
+            if card.note().note_type()["name"] == "rgann-cards Exercise" and card.note()["ID"] in {
+                    ex.id for ex in exercises if ex.checks}:
+                assert "Verified: " in answer
+        assert list(col.media.check().missing) == []
+    finally:
+        col.close()

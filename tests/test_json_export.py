@@ -33,9 +33,9 @@ def test_json_contains_the_whole_course(project: Path):
     assert check["kind"] == "expr" and check["method"] and "measured" in check
     assert first["cards"] == [
         {"id": "fx-t1a-sigmoid-max", "kind": "basic", "front": "What is the maximum of $\\sigma'(x)$?",
-         "back": "$\\frac{1}{4}$, at $x = 0$.", "tags": []},
+         "back": "$\\frac{1}{4}$, at $x = 0$.", "figure": None, "tags": []},
         {"id": "fx-t1a-sigmoid-cloze", "kind": "cloze", "cloze": "$\\sigma'(x) = {{c1::\\sigma(x)\\,(1-\\sigma(x))}}$\n",
-         "extra": "Follows from the quotient rule.", "tags": []},
+         "extra": "Follows from the quotient rule.", "figure": None, "tags": []},
     ]
     assert data["references"]["hochreiter1997"]["doi"] == "10.1162/neco.1997.9.8.1735"
 

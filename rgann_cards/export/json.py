@@ -28,8 +28,10 @@ def _check(check: Check, result: CheckResult) -> dict:
 
 def _card(card: Card) -> dict:
     if card.kind == "cloze":
-        return {"id": card.id, "kind": "cloze", "cloze": card.cloze, "extra": card.extra, "tags": card.tags}
-    return {"id": card.id, "kind": "basic", "front": card.front, "back": card.back, "tags": card.tags}
+        data = {"id": card.id, "kind": "cloze", "cloze": card.cloze, "extra": card.extra}
+    else:
+        data = {"id": card.id, "kind": "basic", "front": card.front, "back": card.back}
+    return {**data, "figure": card.figure, "tags": card.tags}
 
 
 def course_json(course: Course, results: dict[str, list[CheckResult]]) -> bytes:
