@@ -19,6 +19,11 @@ from .verify import Verification, verify
 
 APKG_NAME = "rgann.apkg"
 JSON_NAME = "rgann.json"
+STUDY_SHEET_NAME = "study-sheet.html"
+QUIZ_NAME = "quiz.html"
+ANSWER_KEY_NAME = "answer-key.html"
+FIGURES_DIR = "figures"
+DEFAULT_FIGURE_CACHE = Path(".cache") / "figures"  # relative to the working directory, like content/ and dist/
 
 
 @dataclass
@@ -55,28 +60,63 @@ def render_json(course: Course, verification: Verification) -> bytes:
     return course_json(course, verification.results)
 
 
-def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("anki", "json")) -> BuildReport:
+def _remove_stale_figures(directory: Path, keep: set[str]) -> None:
+    """Figures no longer used by the course: removed after a successful build, never before."""
+    for path in directory.glob("*.svg"):
+        if path.stem not in keep:
+            path.unlink()
+
+
+def used_figures(course: Course) -> set[str]:
+    """Every figure an exercise or card refers to."""
+    names = {ex.figure for _, ex in course.exercises() if ex.figure}
+    return names | {card.figure for _, ex in course.exercises() for card in ex.cards if card.figure}
+
+
+def render_figures(course: Course, cache_dir: Path | None = DEFAULT_FIGURE_CACHE) -> dict[str, bytes]:
+    """SVG bytes of every figure the course uses (drawn, or read from the cache)."""
+    from .diagrams.render import render_figures as render
+
+    return render(used_figures(course), cache_dir)
+
+
+def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("anki", "html", "json"),
+          cache_dir: Path | None = DEFAULT_FIGURE_CACHE) -> BuildReport:
     """Build every requested output into ``dist_dir``; update the lock file under ``content_dir``."""
     times: dict[str, float] = {}
     course, verification = load_and_verify(content_dir, times)
     report = BuildReport(course, verification, seconds=times)
     outputs: dict[Path, bytes] = {}
     start = time.perf_counter()
+    svgs = render_figures(course, cache_dir)
+    times["figures"] = time.perf_counter() - start
+    start = time.perf_counter()
+    # the quiz shows (and can open) these files; they are the same bytes Anki and the HTML get
+    outputs.update({Path(dist_dir) / FIGURES_DIR / f"{name}.svg": svg for name, svg in svgs.items()})
     if "anki" in targets:
-        from .export.anki import build_notes, build_package
+        from .export.anki import Media, build_notes, build_package
 
         lock_path = Path(content_dir) / LOCK_NAME
         clock = now()
         lock = read_lock(lock_path, clock)
         verified = {ex.id: verification.verified_line(ex.id) for _, ex in course.exercises()}
-        notes = build_notes(course, verified, figures={})
-        outputs[Path(dist_dir) / APKG_NAME] = build_package(course, notes, [], lock, clock)
+        media = {name: Media.from_bytes(svg, ".svg") for name, svg in svgs.items()}
+        notes = build_notes(course, verified, media)
+        outputs[Path(dist_dir) / APKG_NAME] = build_package(course, notes, list(media.values()), lock, clock)
         outputs[lock_path] = lock.to_bytes()
+    if "html" in targets:
+        from .export.html import render_answer_key, render_quiz, render_study_sheet, select
+
+        everything = select(course)  # the full sheet in course order; `quiz-sheet` makes seeded ones
+        outputs[Path(dist_dir) / STUDY_SHEET_NAME] = render_study_sheet(course, verification, svgs)
+        outputs[Path(dist_dir) / QUIZ_NAME] = render_quiz(course, everything)
+        outputs[Path(dist_dir) / ANSWER_KEY_NAME] = render_answer_key(course, verification, everything, svgs)
     if "json" in targets:
         outputs[Path(dist_dir) / JSON_NAME] = render_json(course, verification)
     times["render"] = time.perf_counter() - start
     start = time.perf_counter()
     report.written = write_all(outputs)
-    report.outputs = sorted(p for p in outputs if p.name != LOCK_NAME)
+    _remove_stale_figures(Path(dist_dir) / FIGURES_DIR, keep=set(svgs))
+    report.outputs = sorted(p for p in outputs if p.name != LOCK_NAME and p.parent.name != FIGURES_DIR)
     times["write"] = time.perf_counter() - start
     return report

@@ -98,16 +98,19 @@ def build_notes(course: Course, verified: dict[str, str], figures: dict[str, Med
                     body = (markup.render(card.cloze, cloze=True), markup.render(card.extra or ""))
                 else:
                     body = (markup.render(card.front), markup.render(card.back))
-                notes.append(NoteData(card.id, card.kind, deck_name, (card.id, *body, context, *shared), tags))
+                # a card may show its own figure instead of the exercise's
+                own = _shared_fields(ex, course, verified, figures, card.figure) if card.figure else shared
+                notes.append(NoteData(card.id, card.kind, deck_name, (card.id, *body, context, *own), tags))
     return notes
 
 
-def _shared_fields(ex: Exercise, course: Course, verified: dict[str, str], figures: dict[str, Media]) -> tuple:
+def _shared_fields(ex: Exercise, course: Course, verified: dict[str, str], figures: dict[str, Media],
+                   figure_name: str | None = None) -> tuple:
     """Figure, Sources, References, Verified: the same on an exercise and on its cards."""
     figure = ""
-    if ex.figure:
-        media = figures[ex.figure]
-        figure = f'<img src="{media.filename}" alt="{escape(ex.figure)}">'
+    name = figure_name or ex.figure
+    if name:
+        figure = f'<img src="{figures[name].filename}" alt="{escape(name)}">'
     sources = escape("; ".join(ex.sources))
     return figure, sources, _references_html(ex.references, course.references), escape(verified.get(ex.id, ""))
 

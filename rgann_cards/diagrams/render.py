@@ -1,0 +1,158 @@
+"""Figure modules -> SVG bytes: deterministic, self-contained, cached under a hash of all that shapes them.
+
+A figure is redrawn only when its cache key changes. The key covers the
+figure module's source and PARAMS, the style and this module (they shape every
+figure), the check modules a data figure plots from (its DEPENDS), and the
+matplotlib and NumPy versions. Computing the key reads files and never imports
+matplotlib, so a warm build costs file reads only.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib
+import importlib.metadata
+import importlib.util
+import io
+import json
+import os
+import re
+import tempfile
+from html import escape
+from pathlib import Path
+from types import ModuleType
+
+from . import known_figures
+
+DEFAULT_CACHE_DIR = Path(".cache") / "figures"  # relative: resolved against the working directory
+KEY_VERSION = "1"  # bump to invalidate every cached figure at once
+_HERE = Path(__file__).resolve().parent
+_PROJECT_PACKAGE = __package__.rpartition(".")[0]  # "rgann_cards": DEPENDS names are relative to it
+# SVG metadata: a <title> for screen readers; no date, creator or other per-run text.
+_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
+
+
+def figure_module(name: str) -> ModuleType:
+    """The figure's module (cheap: figure modules import matplotlib only inside ``draw``)."""
+    if name not in known_figures():
+        raise ValueError(f"unknown figure '{name}' (available: {', '.join(sorted(known_figures()))})")
+    return importlib.import_module(f"{__package__}.{name}")
+
+
+def cache_key(name: str) -> str:
+    """A hex digest of everything that determines the figure's bytes."""
+    module = figure_module(name)
+    parts = [KEY_VERSION, name, _read(module.__file__), _read(_HERE / "style.py"), _read(__file__)]
+    for dependency in getattr(module, "DEPENDS", ()):
+        spec = importlib.util.find_spec(f"{_PROJECT_PACKAGE}.{dependency}")
+        if spec is None or spec.origin is None:
+            raise ValueError(f"figure '{name}' depends on unknown module '{dependency}'")
+        parts.append(_read(spec.origin))
+    parts.append(json.dumps(getattr(module, "PARAMS", {}), sort_keys=True, default=repr))
+    parts.append(_library_versions())
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8")
+        digest.update(len(data).to_bytes(8, "big") + data)  # length-prefixed: no two part lists collide
+    return digest.hexdigest()[:20]
+
+
+def render_figures(names, cache_dir: Path | None = DEFAULT_CACHE_DIR) -> dict[str, bytes]:
+    """SVG bytes for each named figure, sorted by name. ``cache_dir=None`` draws everything and caches nothing."""
+    svgs: dict[str, bytes] = {}
+    for name in sorted(set(names)):
+        if cache_dir is None:
+            svgs[name] = draw_svg(name)
+            continue
+        path = Path(cache_dir) / f"{name}-{cache_key(name)}.svg"
+        try:
+            svgs[name] = path.read_bytes()
+        except FileNotFoundError:
+            svgs[name] = draw_svg(name)
+            _store(path, svgs[name])
+    return svgs
+
+
+def draw_svg(name: str) -> bytes:
+    """Draw one figure now (no cache) and return its SVG bytes."""
+    module = figure_module(name)
+    mpl = _matplotlib()
+    from . import style
+
+    # rc_context, not global rcParams: drawing must neither depend on nor leak into other matplotlib users.
+    with mpl.rc_context({**style.RC, "svg.id": f"{name}-figure"}):
+        fig = module.draw()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="svg", metadata={"Title": module.TITLE, **_METADATA})
+    svg = _add_titles(buffer.getvalue().decode("utf-8"), fig.rgann_labels)
+    return _namespace_ids(svg, f"{name}-").encode("utf-8")
+
+
+def render_png(name: str, path: Path, *, dpi: int = 150) -> None:
+    """Draw one figure as a PNG (for reviewing the drawing; the outputs use SVG)."""
+    module = figure_module(name)
+    mpl = _matplotlib()
+    from . import style
+
+    with mpl.rc_context(style.RC):
+        module.draw().savefig(path, format="png", dpi=dpi, metadata={"Software": None})
+
+
+def inline_svg(data: bytes) -> str:
+    """The SVG as markup to paste into HTML: without the XML declaration and DOCTYPE."""
+    text = data.decode("utf-8")
+    return text[text.index("<svg"):].rstrip() + "\n"
+
+
+def _matplotlib():
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)  # headless; pyplot, if anything imports it, must not open a GUI backend
+    return matplotlib
+
+
+def _add_titles(svg: str, labels: dict[str, str]) -> str:
+    """Put each label's plain text in a <title> inside its group: text is drawn as outlines, so say what it reads."""
+    for gid, plain in labels.items():
+        opening = f'<g id="{gid}">'
+        if opening not in svg:
+            raise ValueError(f"labelled artist '{gid}' was not drawn")
+        svg = svg.replace(opening, f"{opening}\n   <title>{escape(plain, quote=False)}</title>", 1)
+    return svg
+
+
+def _namespace_ids(svg: str, prefix: str) -> str:
+    """Prefix matplotlib's ids (glyphs, clip paths, groups) so several figures can be inlined in one page."""
+    ids = {i for i in re.findall(r'\bid="([^"]+)"', svg) if not i.startswith(prefix)}
+    if not ids:
+        return svg
+    alternatives = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
+    pattern = re.compile(rf'(\bid="|#)({alternatives})(?=[")])')
+    return pattern.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg)
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Write atomically, then drop the figure's stale versions so the cache holds one file per figure."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    name = path.name.rpartition("-")[0]
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    for old in path.parent.glob(f"{name}-*.svg"):  # names have no '-', so this matches this figure only
+        if old != path:
+            old.unlink(missing_ok=True)
+
+
+def _read(path) -> str:
+    return Path(path).read_text("utf-8")
+
+
+@functools.cache
+def _library_versions() -> str:
+    return " ".join(f"{lib}={importlib.metadata.version(lib)}" for lib in ("matplotlib", "numpy"))
