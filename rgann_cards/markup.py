@@ -24,7 +24,7 @@ from typing import Callable
 MathRenderer = Callable[[str, bool], str]
 
 _PH_OPEN, _PH_CLOSE = "\ue000", "\ue001"  # private-use chars: plain text to Markdown and LaTeX
-_PLACEHOLDER = re.compile(f"{_PH_OPEN}(\\d+){_PH_CLOSE}")
+PLACEHOLDER = re.compile(f"{_PH_OPEN}(\\d+){_PH_CLOSE}")
 _CLOZE_START = re.compile(r"\{\{c(\d+)::")
 
 
@@ -151,9 +151,9 @@ def render(text: str, target: MathRenderer = anki_math, *, cloze: bool = False) 
             hint = f"::{_space_braces(c.hint)}" if c.hint else ""
             return f"{{{{c{c.number}::{_space_braces(c.content)}{hint}}}}}"
 
-        rendered = target(_PLACEHOLDER.sub("\ue002", latex), display)
+        rendered = target(PLACEHOLDER.sub("\ue002", latex), display)
         # the renderer escaped the LaTeX; substitute the (escaped) cloze text in order
-        pieces = iter(_PLACEHOLDER.finditer(latex))
+        pieces = iter(PLACEHOLDER.finditer(latex))
         return re.sub("\ue002", lambda _: escape(put_back(next(pieces)), quote=False), rendered)
 
     html = _strip_single_paragraph(_parser(cloze_aware).render(body))
@@ -164,34 +164,49 @@ def render(text: str, target: MathRenderer = anki_math, *, cloze: bool = False) 
         hint = f"::{escape(c.hint, quote=False)}" if c.hint else ""
         return f"{{{{c{c.number}::{content}{hint}}}}}"
 
-    return _PLACEHOLDER.sub(text_cloze, html)
+    return PLACEHOLDER.sub(text_cloze, html)
 
 
 def problems(text: str, *, cloze: bool = False) -> list[str]:
     """Author mistakes in one text field, as messages (empty list when fine)."""
     found: list[str] = []
+    clozes: list[Cloze] = []
     if cloze:
         try:
-            text, _ = split_clozes(text)
+            text, clozes = split_clozes(text)
         except MarkupError as exc:
             return [str(exc)]
     elif _CLOZE_START.search(text):
         found.append("cloze deletion '{{c1::...}}' outside a 'cloze' field")
-    md = _parser(anki_math)
+    formulas: list[str] = []
+    in_math: set[int] = set()
     # an escaped \$ is a literal dollar sign, not a stray delimiter
-    for token in md.parse(text.replace("\\$", "\ue003")):
+    for token in _parser(anki_math).parse(text.replace("\\$", "\ue003")):
         for child in token.children or [token]:
-            if child.type in ("math_inline", "math_inline_double", "math_block", "math_block_label"):
+            if child.type.startswith("math_"):
                 if _brace_balance(child.content) != 0:
                     found.append(f"unbalanced braces in math '${_clip(child.content)}$'")
+                in_math.update(int(m.group(1)) for m in PLACEHOLDER.finditer(child.content))
+                # a deletion inside a formula is checked as a plain group of that formula
+                formulas.append(PLACEHOLDER.sub(lambda m: "{" + clozes[int(m.group(1))].content + "}", child.content))
             elif child.type == "text" and "$" in child.content:
                 found.append(f"unclosed math: stray '$' in '{_clip(child.content)}' (write \\$ for a dollar sign)")
+    if found:
+        return found
+    # The printable outputs render math as MathML, which knows fewer commands than Anki's MathJax.
+    from . import mathml  # latex2mathml is only needed when content is checked or printed
+
+    for latex in formulas:
+        found.extend(f"{message} in math '${_clip(latex)}$'" for message in mathml.problems(latex))
+    for index, deletion in enumerate(clozes):
+        if index not in in_math:  # a deletion in running text may hold formulas of its own
+            found.extend(problems(deletion.content))
     return found
 
 
 def _brace_balance(latex: str) -> int:
     depth = 0
-    for escaped, ch in re.findall(r"(\\.)|([{}])", latex):
+    for _escaped, ch in re.findall(r"(\\.)|([{}])", latex):
         if ch == "{":
             depth += 1
         elif ch == "}":

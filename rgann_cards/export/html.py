@@ -1,0 +1,220 @@
+"""Course -> three printable pages: the study sheet, a quiz and its answer key.
+
+Pure functions: they return bytes and write nothing. Each page is one
+self-contained file (CSS embedded, figures inline SVG, math MathML; no
+JavaScript, no network, no external fonts), so it works from a USB stick.
+Same input, same bytes: nothing depends on the clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from markupsafe import Markup
+
+from .. import markup
+from ..errors import UsageError
+from ..mathml import to_mathml
+from ..model import Course, Deck, Exercise, Reference
+from ..paths import template_text, templates_dir
+from ..selection import deck_matches, has_tag
+from ..verify import Verification
+from .html_safe import inline_svg, sanitize
+
+Selection = list[tuple[Deck, Exercise]]
+
+_BOX_TAGS = {"derivation", "proof", "sketch", "illustration"}  # questions answered in formulas or drawings
+_LEAD_IN = re.compile(r"<p>(<strong>[^<]*</strong>)</p>")
+_MAX_LINES = 18  # a question and its answer space must fit one Letter page
+
+
+@dataclass(frozen=True)
+class CheckView:
+    claim: str
+    method: str
+    measured: str
+
+
+@dataclass(frozen=True)
+class ExerciseView:
+    """One exercise as a page shows it; answer fields stay empty on the quiz."""
+
+    id: str
+    number: int
+    label: str
+    deck: str
+    points: int
+    question: Markup
+    space: str  # "lines" or "box"
+    lines: int
+    answer: Markup | None = None
+    key_points: list[Markup] = field(default_factory=list)
+    figure: Markup | None = None
+    sources: list[str] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    verified: str = ""
+    checks: list[CheckView] = field(default_factory=list)
+    lead: Markup = Markup("")  # the question's first sentence, for the table of contents
+
+
+@dataclass(frozen=True)
+class DeckView:
+    id: str
+    sheet: str
+    title: str
+    exercises: list[ExerciseView]
+
+
+@dataclass(frozen=True)
+class Page:
+    """What every page's header and running head need."""
+
+    title: str
+    course: str
+    subtitle: str
+    running_title: str
+    code: str = ""
+    total_points: int = 0
+
+
+def render_study_sheet(course: Course, verification: Verification, figures: dict[str, bytes]) -> bytes:
+    """Every exercise with answer, key points, figure, references and checks, grouped by task.
+
+    ``figures`` maps a figure name to its SVG; an exercise whose figure is missing is shown without it.
+    """
+    views = {ex.id: replace(_view(course, deck, ex, n, verification, figures), lead=_lead(ex.question))
+             for n, (deck, ex) in enumerate(course.exercises(), 1)}
+    decks = [DeckView(_slug(d.deck), *_parts(d), [views[ex.id] for ex in d.exercises]) for d in course.decks]
+    subtitle = f"Study sheet · {_sheets(course.decks)} · {len(course.exercises())} exercises"
+    page = Page(course.info.title, course.info.title, subtitle, f"{course.info.title} · Study sheet")
+    return _render("study-sheet.html", page=page, decks=decks, checks=len(verification.items))
+
+
+def select(course: Course, *, seed: int | None = None, count: int | None = None, tag: str | None = None,
+           deck: str | None = None, shuffle: bool = False) -> Selection:
+    """The quiz's exercises: filtered by tag and deck glob, then ``count`` drawn and/or shuffled by ``seed``.
+
+    Without ``count`` and ``shuffle`` this is every matching exercise in course order.
+    The same arguments always give the same selection in the same order.
+    """
+    pool = [(d, e) for d, e in course.exercises()
+            if (tag is None or has_tag(tag, [*e.tags, *d.auto_tags]))
+            and (deck is None or deck_matches(deck, course.full_deck_name(d), d.loc.file))]
+    if not pool:
+        wanted = " and ".join(f for f in (tag and f"tag '{tag}'", deck and f"deck '{deck}'") if f)
+        raise UsageError(f"no exercise matches {wanted or 'in the course'}")
+    if count is not None and not 1 <= count <= len(pool):
+        raise UsageError(f"--count must be between 1 and {len(pool)}, the number of matching exercises")
+    if (count is not None or shuffle) and seed is None:
+        raise UsageError("drawing or shuffling questions needs a --seed")
+    rng = random.Random(seed)
+    picked = sorted(rng.sample(range(len(pool)), count)) if count is not None else list(range(len(pool)))
+    if shuffle:
+        rng.shuffle(picked)
+    return [pool[i] for i in picked]
+
+
+def render_quiz(course: Course, selection: Selection, *, seed: int | None = None) -> bytes:
+    """Questions only, each with points and answer space; a header for name, date and score."""
+    views = [_view(course, d, e, n) for n, (d, e) in enumerate(selection, 1)]
+    return _render("quiz.html", page=_quiz_page(course, selection, "Quiz", seed), exercises=views)
+
+
+def render_answer_key(course: Course, verification: Verification, selection: Selection,
+                      figures: dict[str, bytes], *, seed: int | None = None) -> bytes:
+    """The quiz's questions in the quiz's order, with answers, key points and points."""
+    views = [_view(course, d, e, n, verification, figures) for n, (d, e) in enumerate(selection, 1)]
+    return _render("answer-key.html", page=_quiz_page(course, selection, "Answer key", seed), exercises=views)
+
+
+def _quiz_page(course: Course, selection: Selection, kind: str, seed: int | None) -> Page:
+    # The code ties a printed key to its quiz: it changes with the selection or the order.
+    code = hashlib.sha256(" ".join(e.id for _, e in selection).encode()).hexdigest()[:6].upper()
+    points = sum(e.points for _, e in selection)
+    n = len(selection)
+    parts = [f"{n} question{'s' if n != 1 else ''}", f"{points} points"]
+    parts += [f"seed {seed}"] if seed is not None else []
+    return Page(kind, course.info.title, " · ".join(parts), f"{course.info.title} · {kind} {code}", code, points)
+
+
+def _view(course: Course, deck: Deck, ex: Exercise, number: int, verification: Verification | None = None,
+          figures: dict[str, bytes] | None = None) -> ExerciseView:
+    lines = min(2 * ex.points + 3, _MAX_LINES)  # 8 mm each: 1 point 5 lines ... 5 points 13 lines
+    base = dict(id=ex.id, number=number, label=ex.label, deck=_parts(deck)[1], points=ex.points,
+                question=_html(ex.question), space="box" if _BOX_TAGS & set(ex.tags) else "lines", lines=lines)
+    if verification is None:  # the quiz: the answer is not even rendered
+        return ExerciseView(**base)
+    svg = (figures or {}).get(ex.figure or "")
+    results = verification.results.get(ex.id, [])
+    return ExerciseView(
+        **base, answer=_html(ex.answer), key_points=[_html(p) for p in ex.key_points],
+        figure=Markup(inline_svg(svg, f"fig{number}-{ex.figure}")) if svg else None,
+        sources=list(ex.sources), references=[course.references[k] for k in ex.references],
+        verified=verification.verified_line(ex.id),
+        checks=[CheckView(c.claim, r.method, r.measured) for c, r in zip(ex.checks, results)],
+    )
+
+
+def _html(text: str) -> Markup:
+    """Markdown + math through the one pipeline; only its sanitized output is marked safe."""
+    html = sanitize(markup.render(text, to_mathml))
+    # '**How it is addressed.**' alone in a paragraph is a heading: print.css keeps it with what follows
+    return Markup(_LEAD_IN.sub(r'<p class="lead-in">\1</p>', html))
+
+
+def _lead(question: str, limit: int = 110) -> Markup:
+    """The question's first sentence, for the table of contents; cut at a space outside math."""
+    first = " ".join(question.strip().split("\n\n")[0].split())
+    in_math, space = False, None
+    for i, ch in enumerate(first):
+        if ch == "$" and first[i - 1 : i] != "\\":
+            in_math = not in_math
+        elif not in_math and ch in ".?!" and first[i + 1 : i + 2] in ("", " "):
+            if i < limit + 20:
+                return _html(first[: i + 1])
+            break
+        elif not in_math and ch == " " and i <= limit:
+            space = i
+    return _html(first if len(first) <= limit + 20 or space is None else first[:space] + " …")
+
+
+def _parts(deck: Deck) -> tuple[str, str]:
+    """'Sheet 02::Task 1 · Gated memory' -> ('Sheet 02', 'Task 1 · Gated memory')."""
+    parts = deck.deck.split("::")
+    return " › ".join(parts[:-1]), parts[-1]
+
+
+def _sheets(decks: tuple[Deck, ...]) -> str:
+    sheets = sorted({d.sheet for d in decks})
+    return f"Sheet {sheets[0]:02d}" if len(sheets) == 1 else f"Sheets {', '.join(f'{s:02d}' for s in sheets)}"
+
+
+def _slug(text: str) -> str:
+    return "deck-" + re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@lru_cache(maxsize=4)
+def _environment(directory: str):
+    """The one Jinja environment: autoescape on, so only Markup built above is emitted unescaped."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(directory), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["css_string"] = _css_string
+    return env
+
+
+def _css_string(value: str) -> Markup:
+    """A CSS string literal; inside <style> HTML escaping does not apply, so escape for CSS."""
+    return Markup('"' + re.sub(r'[\\"\n<>&]', lambda m: f"\\{ord(m.group()):x} ", value) + '"')
+
+
+def _render(name: str, **context) -> bytes:
+    directory = templates_dir() / "html"
+    css = Markup(template_text("html", "print.css"))  # data we ship; not content
+    html = _environment(str(directory)).get_template(name).render(css=css, **context)
+    return html.encode("utf-8")

@@ -1,0 +1,134 @@
+"""What may enter a printable page: allow-listed content HTML and inlined, scoped SVG figures.
+
+Content HTML comes from markup.render, which never passes raw HTML through and
+whose MathML is serialized from an allow-list. This is the second wall: if a
+parser upgrade ever let ``<script>`` or ``onerror=`` slip through, it stops here,
+because only known tags and attributes are re-emitted and all text is escaped.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from html.parser import HTMLParser
+from xml.etree import ElementTree as ET
+
+from .. import mathml
+
+_HTML_TAGS = {"p", "em", "strong", "code", "pre", "ul", "ol", "li", "a", "br", "hr", "blockquote", "table",
+              "thead", "tbody", "tr", "th", "td", "h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "s", "sub", "sup"}
+_TAGS = _HTML_TAGS | mathml.ALLOWED_TAGS | {"math"}
+_VOID = {"br", "hr"}
+_DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "noscript", "textarea",
+                      "select", "svg", "title", "head"}
+_ATTRS = {"a": {"href", "title"}, "ol": {"start"}, "code": {"class"}, "div": {"class"}, "span": {"class"},
+          "th": {"style"}, "td": {"style"}, "math": {"display", "class"}}
+_SAFE_VALUE = {  # attribute -> values allowed, where the value itself could carry something
+    "href": re.compile(r"^(https?:|mailto:|#)", re.I),
+    "style": re.compile(r"^text-align:\s*(left|right|center)$"),  # markdown table alignment only
+}
+
+
+class _Sanitizer(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.open: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if self.skipping or tag in _DROP_WITH_CONTENT:
+            self.skipping += tag in _DROP_WITH_CONTENT and tag not in _VOID
+            return
+        if tag not in _TAGS:
+            return  # unknown tags vanish, their text stays (escaped)
+        allowed = _ATTRS.get(tag, mathml.ALLOWED_ATTRS if tag in mathml.ALLOWED_TAGS else set())
+        kept = "".join(f' {name}="{escape(value or "", quote=True)}"' for name, value in attrs
+                       if name in allowed and (name not in _SAFE_VALUE or _SAFE_VALUE[name].match(value or "")))
+        self.out.append(f"<{tag}{kept}>")
+        if tag not in _VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID and tag in _TAGS and not self.skipping:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        if self.skipping:
+            self.skipping -= tag in _DROP_WITH_CONTENT
+            return
+        if tag in self.open:
+            while self.open:  # close whatever was left open inside, so the nesting stays valid
+                inner = self.open.pop()
+                self.out.append(f"</{inner}>")
+                if inner == tag:
+                    break
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.out.append(escape(data, quote=False))
+
+
+def sanitize(fragment: str) -> str:
+    """Re-emit ``fragment`` with only allow-listed tags and attributes; all text escaped."""
+    parser = _Sanitizer()
+    parser.feed(fragment)
+    parser.close()
+    return "".join(parser.out) + "".join(f"</{tag}>" for tag in reversed(parser.open))
+
+
+# --------------------------------------------------------------------------- SVG figures
+
+SVG_NS, XLINK_NS = "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"
+ET.register_namespace("", SVG_NS)
+ET.register_namespace("xlink", XLINK_NS)
+_PROLOG = re.compile(rb"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>\[]*(\[[^\]]*\])?\s*>\s*)?", re.I)
+_SVG_DROP = {f"{{{SVG_NS}}}{name}" for name in ("script", "foreignObject", "metadata", "iframe")}
+_URL_REF = re.compile(r"url\(\s*#([^)\s]+)\s*\)")
+_HREFS = ("href", f"{{{XLINK_NS}}}href")
+
+
+def inline_svg(data: bytes, prefix: str) -> str:
+    """An SVG document as an inline ``<svg>``: no prolog or DOCTYPE, no scripts, ids prefixed.
+
+    Two figures on one page (or one figure twice) would otherwise share ids such
+    as ``clip0`` and clip each other; their ``<style>`` rules would also leak
+    into the page, so those are scoped to the figure's own root id.
+    """
+    root = ET.fromstring(_PROLOG.sub(b"", data, count=1))
+    if root.tag != f"{{{SVG_NS}}}svg":
+        raise ValueError("figure is not an SVG document")
+    ids = {el.get("id") for el in root.iter() if el.get("id")}
+
+    def rename(match: re.Match) -> str:
+        return f"url(#{prefix}-{match.group(1)})" if match.group(1) in ids else match.group(0)
+
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if child.tag in _SVG_DROP or not isinstance(child.tag, str):
+                parent.remove(child)
+    for el in root.iter():
+        for name, value in list(el.attrib.items()):
+            if name.lower().startswith("on") or (name in _HREFS and not value.startswith("#")):
+                del el.attrib[name]
+            elif name == "id":
+                el.set(name, f"{prefix}-{value}")
+            elif name in _HREFS and value[1:] in ids:
+                el.set(name, f"#{prefix}-{value[1:]}")
+            elif "url(" in value:
+                el.set(name, _URL_REF.sub(rename, value))
+        if el.tag == f"{{{SVG_NS}}}style" and el.text:
+            el.text = _scope_css(_URL_REF.sub(rename, el.text), prefix)
+    root.set("id", prefix)
+    root.set("class", "figure-svg")
+    root.attrib.pop("height", None)  # the width and the viewBox keep the aspect; CSS scales it to fit
+    return ET.tostring(root, encoding="unicode")
+
+
+def _scope_css(css: str, prefix: str) -> str:
+    """``*{stroke: ...}`` -> ``#prefix *{stroke: ...}`` so a figure's rules stay inside the figure."""
+    def scope(match: re.Match) -> str:
+        selectors = ", ".join(f"#{prefix} {s.strip()}" for s in match.group(1).split(","))
+        return f"{selectors} {{"
+    return re.sub(r"([^{}@]+)\{", scope, css)
