@@ -47,6 +47,10 @@ class ContentError(Exception):
         return cls([Problem(location, message)])
 
 
+class DataError(Exception):
+    """A user's own data file (e.g. quiz progress) cannot be used; it is left untouched. The CLI exits 1."""
+
+
 class UsageError(Exception):
     """The command line was wrong (bad flag, missing directory). The CLI exits 2."""
 

@@ -1,0 +1,23 @@
+"""`rgann-cards lint`: only validate; loading *is* validation."""
+
+from __future__ import annotations
+
+from .common import add_paths
+
+
+def register(sub) -> None:
+    p = sub.add_parser("lint", help="only validate the content",
+                       description="Validate the content and report every problem as path:line:col: message. "
+                                   "Writes nothing.")
+    add_paths(p, dist=False)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..load import load_course
+
+    course = load_course(args.content)
+    cards = sum(len(ex.cards) for _, ex in course.exercises())
+    print(f"ok: {len(course.decks)} decks, {len(course.exercises())} exercises, {cards} cards, "
+          f"{len(course.references)} references")
+    return 0

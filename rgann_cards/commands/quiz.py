@@ -1,0 +1,58 @@
+"""`rgann-cards quiz`: a terminal self-quiz with FSRS scheduling; progress in SQLite, one commit per answer.
+
+Exit codes: 0 done or quit, 130 after Ctrl-C (answers given are saved), 1 bad
+content or an unusable progress file (foreign, damaged, newer; never touched),
+2 bad usage (unknown deck, tag or id).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .common import add_paths, whole_number
+
+def add_selection(p: argparse.ArgumentParser) -> None:
+    """--db, --deck, --tag, --ids: shared with `stats`."""
+    p.add_argument("--db", type=Path, metavar="PATH",
+                   help="progress database (default: progress.sqlite3 in your user data directory)")
+    p.add_argument("--deck", action="append", default=[], metavar="PATTERN",
+                   help="only decks matching PATTERN: a glob like '*Task 1*', or text contained in the deck "
+                        "name or its file name, e.g. task01 (case-insensitive; repeatable)")
+    p.add_argument("--tag", action="append", default=[], metavar="TAG", help="only items with this tag (repeatable)")
+    p.add_argument("--ids", action="append", default=[], metavar="ID[,ID...]",
+                   help="only these YAML ids; a cloze number as ID#c2 (comma-separated or repeatable)")
+
+
+def register(sub) -> None:
+    p = sub.add_parser("quiz", help="quiz yourself in the terminal (FSRS scheduling)",
+                       description="Quiz yourself on exercises and recall cards. Due cards come first, then new "
+                                   "ones in course order. Space shows the answer, 1-4 grade it (Again, Hard, "
+                                   "Good, Easy), q quits. Every answer is saved at once.")
+    add_paths(p)
+    add_selection(p)
+    p.add_argument("--new", type=whole_number(0), default=None, metavar="N",
+                   help="new cards per session (default 20; with --cram, all)")
+    p.add_argument("--cram", action="store_true",
+                   help="ignore due dates: go through every selected item in course order")
+    p.add_argument("--key-points", action="store_true",
+                   help="grade exercises by ticking the key points you recalled; a rating is suggested")
+    p.add_argument("--open-figures", action="store_true",
+                   help="open an exercise's figure (DIST/figures/NAME.svg) in the system viewer")
+    p.set_defaults(func=run)
+
+
+def selection(args):
+    from ..quiz.items import Selection
+
+    ids = tuple(i.strip() for group in args.ids for i in group.split(",") if i.strip())
+    return Selection(decks=tuple(args.deck), tags=tuple(args.tag), ids=ids)
+
+
+def run(args) -> int:
+    from ..quiz.app import run_quiz
+    from ..quiz.session import Options
+
+    options = Options(key_points=args.key_points, open_figures=args.open_figures, cram=args.cram,
+                      figures_dir=args.dist / "figures")
+    return run_quiz(args.content, args.db, selection(args), new_limit=args.new, options=options)

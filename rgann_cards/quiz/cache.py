@@ -1,0 +1,104 @@
+"""The quiz items of a validated course, cached between runs so the first question appears at once.
+
+Loading validates everything (YAML, model, markup, every formula), which takes
+longer than the quiz's start-up budget. The items derived from a course that
+validated are saved as JSON in the user cache directory, under a fingerprint
+of every file below the content directory (path and bytes) and of the
+rgann_cards sources (path, size and mtime). Any edit to the content or the code
+misses the cache, and the course is loaded and validated again, so the quiz
+never shows content that `rgann-cards lint` would reject. A missing, stale or
+damaged cache file is simply rebuilt; failing to write one is not an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, fields
+from pathlib import Path
+
+from .items import Item, items_of
+
+FORMAT = 1
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def load_items(content: Path, cache_dir: Path | None = None) -> list[Item]:
+    """The course's items: from the cache when it matches, else by loading (and validating) the course."""
+    content = Path(content)
+    if not content.is_dir():  # let the loader report it in its usual words
+        return _load(content)
+    key = fingerprint(content)
+    path = _cache_file(content, cache_dir)
+    cached = _read(path, key)
+    if cached is not None:
+        return cached
+    items = _load(content)
+    _write(path, key, items)
+    return items
+
+
+def _load(content: Path) -> list[Item]:
+    from ..load import load_course
+
+    return items_of(load_course(content))
+
+
+def fingerprint(content: Path) -> str:
+    """A hash of the content files (bytes) and the package sources (size, mtime): any edit changes it."""
+    from .. import __version__
+
+    h = hashlib.sha256(f"rgann-cards {__version__} items {FORMAT}\n".encode())
+    for path in sorted(p for p in content.rglob("*") if p.is_file()):
+        h.update(f"content {path.relative_to(content).as_posix()}\n".encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    for path in sorted(_PACKAGE_DIR.rglob("*.py")):
+        stat = path.stat()
+        h.update(f"code {path.relative_to(_PACKAGE_DIR).as_posix()} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _cache_file(content: Path, cache_dir: Path | None) -> Path:
+    if cache_dir is None:
+        from platformdirs import user_cache_path
+
+        cache_dir = user_cache_path("rgann-cards", appauthor=False)
+    where = hashlib.sha256(str(content.resolve()).encode()).hexdigest()[:16]
+    return Path(cache_dir) / f"quiz-items-{where}.json"
+
+
+def _read(path: Path, key: str) -> list[Item] | None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        if data.get("key") != key:
+            return None
+        return [_item(row) for row in data["items"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _item(row: dict) -> Item:
+    names = {f.name for f in fields(Item)}
+    if set(row) != names:
+        raise KeyError("fields changed")
+    row = dict(row)
+    row["tags"] = frozenset(row["tags"])
+    row["key_points"] = tuple(row["key_points"])
+    row["sources"] = tuple(row["sources"])
+    return Item(**row)
+
+
+def _write(path: Path, key: str, items: list[Item]) -> None:
+    rows = []
+    for item in items:
+        row = asdict(item)
+        row["tags"] = sorted(item.tags)
+        rows.append(row)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps({"key": key, "items": rows}, ensure_ascii=False), "utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)

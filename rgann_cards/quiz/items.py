@@ -1,0 +1,169 @@
+"""The quizzable items of a course: every exercise, every basic card, and every cloze number of a cloze card.
+
+Each item has a stable integer id derived from its YAML id, never from its text,
+so editing a card keeps its progress:
+
+    key     = the YAML id                  (exercises and basic cards)
+            = "<yaml id>#c<N>"             (cloze number N of a cloze card)
+    card_id = int.from_bytes(sha256(key.encode("utf-8")).digest()[:8], "big") & (2**63 - 1)
+
+63 bits, so the id fits SQLite's signed INTEGER. Renaming a YAML id (or
+renumbering a cloze) starts that item from scratch; the old progress stays in
+the database, unused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable, Literal
+
+from .. import selection
+from ..errors import ContentError, Problem, SourceLocation, UsageError
+from ..markup import PLACEHOLDER, split_clozes  # the placeholder split_clozes leaves for each deletion
+from .textmath import MARK_OFF, MARK_ON
+
+if TYPE_CHECKING:  # the model pulls in pydantic; a cached quiz start does without it
+    from ..model import Course
+
+_MATH_DELIMITER = re.compile(r"(?<!\\)\$\$?")  # $ or $$, not \$: inside math after an odd number of them
+
+
+def card_id(key: str) -> int:
+    """The stable 63-bit id of an item key (see the module docstring)."""
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big") & (2**63 - 1)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to recall. Texts are Markdown with $math$; cloze deletions are already resolved."""
+
+    card_id: int
+    key: str
+    kind: Literal["exercise", "basic", "cloze"]
+    order: int                 # position in course order
+    deck: str                  # full deck name, e.g. "RGANN::Sheet 02::Task 1 · Gated memory"
+    deck_file: str             # the deck's YAML file, e.g. "content/sheet02/task01-gated-memory.yaml"
+    label: str                 # the exercise label, e.g. "1(b)"
+    exercise_id: str
+    yaml_id: str
+    tags: frozenset[str]
+    front: str
+    back: str
+    extra: str | None = None
+    key_points: tuple[str, ...] = ()
+    points: int = 1
+    figure: str | None = None
+    sources: tuple[str, ...] = ()
+    cloze_number: int | None = None
+    cloze_count: int = 0
+
+
+def items_of(course: "Course") -> list[Item]:
+    """Every item of the course in course order: an exercise, then its cards (cloze numbers ascending)."""
+    items: list[Item] = []
+    for deck in course.decks:
+        deck_name = course.full_deck_name(deck)
+        common = {"deck": deck_name, "deck_file": deck.loc.file}
+        for ex in deck.exercises:
+            ex_tags = frozenset(deck.auto_tags) | frozenset(ex.tags)
+            items.append(Item(card_id(ex.id), ex.id, "exercise", len(items), label=ex.label, exercise_id=ex.id,
+                              yaml_id=ex.id, tags=ex_tags, front=ex.question, back=ex.answer,
+                              key_points=tuple(ex.key_points), points=ex.points, figure=ex.figure,
+                              sources=tuple(ex.sources), **common))
+            for card in ex.cards:
+                tags = ex_tags | frozenset(card.tags)
+                shared = {"label": ex.label, "exercise_id": ex.id, "yaml_id": card.id, "tags": tags,
+                          "figure": getattr(card, "figure", None), **common}
+                if card.kind == "basic":
+                    items.append(Item(card_id(card.id), card.id, "basic", len(items), front=card.front,
+                                      back=card.back, **shared))
+                    continue
+                numbers = sorted({c.number for c in split_clozes(card.cloze)[1]})
+                for n in numbers:
+                    key = f"{card.id}#c{n}"
+                    front, back = cloze_sides(card.cloze, n)
+                    items.append(Item(card_id(key), key, "cloze", len(items), front=front, back=back,
+                                      extra=card.extra, cloze_number=n, cloze_count=len(numbers), **shared))
+    _check_unique(items)
+    return items
+
+
+def cloze_sides(text: str, number: int) -> tuple[str, str]:
+    """Front and back of cloze ``number``: its deletions become ``[...]`` (or ``[hint]``) on the front and are
+    highlighted on the back; every other deletion shows its content on both sides."""
+    body, clozes = split_clozes(text)
+
+    def side(revealed: bool) -> str:
+        def put(m: re.Match) -> str:
+            cloze = clozes[int(m.group(1))]
+            if cloze.number != number:
+                return cloze.content
+            in_math = len(_MATH_DELIMITER.findall(body, 0, m.start())) % 2 == 1
+            if revealed:
+                shown = cloze.content
+            else:
+                blank = f"[{cloze.hint}]" if cloze.hint else "[...]"
+                shown = f"\\text{{{blank}}}" if in_math else blank
+            # braces keep a deletion that is a whole sub/superscript in one piece
+            return f"{{{MARK_ON}{shown}{MARK_OFF}}}" if in_math else f"{MARK_ON}{shown}{MARK_OFF}"
+
+        return PLACEHOLDER.sub(put, body)
+
+    return side(False), side(True)
+
+
+def _check_unique(items: list[Item]) -> None:
+    seen: dict[int, Item] = {}
+    problems = []
+    for item in items:
+        other = seen.setdefault(item.card_id, item)
+        if other is not item:  # astronomically unlikely with 63 bits, but never silently merge progress
+            message = f"quiz id of '{item.key}' collides with '{other.key}'; rename one of the YAML ids"
+            problems.append(Problem(SourceLocation(item.deck_file), message))
+    if problems:
+        raise ContentError(problems)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What to quiz: deck patterns, tags and ids; empty means everything. Kinds combine with AND."""
+
+    decks: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+
+    def apply(self, items: Iterable[Item]) -> list[Item]:
+        """The selected items in course order; UsageError for a pattern, tag or id that matches nothing."""
+        items = list(items)
+        self._check(items)
+        return [i for i in items if self._deck_ok(i) and self._tag_ok(i) and self._id_ok(i)]
+
+    def _deck_ok(self, item: Item) -> bool:
+        return not self.decks or any(deck_matches(p, item) for p in self.decks)
+
+    def _tag_ok(self, item: Item) -> bool:
+        return not self.tags or any(selection.has_tag(t, item.tags) for t in self.tags)
+
+    def _id_ok(self, item: Item) -> bool:
+        return not self.ids or item.key in self.ids or item.yaml_id in self.ids
+
+    def _check(self, items: list[Item]) -> None:
+        unknown_decks = [p for p in self.decks if not any(deck_matches(p, i) for i in items)]
+        if unknown_decks:
+            names = sorted({i.deck for i in items})
+            raise UsageError(f"no deck matches {', '.join(repr(p) for p in unknown_decks)} "
+                             f"(decks: {'; '.join(names)})")
+        all_tags = {t.lower() for i in items for t in i.tags}
+        unknown_tags = [t for t in self.tags if t.lower() not in all_tags]
+        if unknown_tags:
+            raise UsageError(f"unknown tag(s): {', '.join(unknown_tags)}")
+        keys = {i.key for i in items} | {i.yaml_id for i in items}
+        unknown_ids = [i for i in self.ids if i not in keys]
+        if unknown_ids:
+            raise UsageError(f"unknown id(s): {', '.join(unknown_ids)}")
+
+
+def deck_matches(pattern: str, item: Item) -> bool:
+    return selection.deck_matches(pattern, item.deck, item.deck_file)

@@ -1,0 +1,172 @@
+"""What the quiz shows: header, question, answer, key-point checklist, key legends and the summary.
+
+Pure functions from data to rich renderables; session.py decides when to show them.
+Every legend fits one 80-column line and names its keys in brackets, so it reads
+without colour or bold (TERM=dumb, NO_COLOR).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from rich.console import Group, RenderableType
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from . import render
+from .items import Item
+from .scheduler import RATINGS, describe_interval
+from .store import CardState
+
+STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
+_RATING_STYLES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+
+
+def deck_path(item: Item) -> str:
+    return item.deck.replace("::", " › ")
+
+
+def header(item: Item, position: int, total: int, state: CardState | None, now: datetime) -> RenderableType:
+    """Two lines: deck and progress; label, kind, status and the YAML id (for --ids and for editing)."""
+    if item.kind == "exercise":
+        kind = f"exercise · {item.points} point{'s' if item.points != 1 else ''}"
+    elif item.kind == "cloze":
+        kind = f"cloze {item.cloze_number}" + (f" of {item.cloze_count}" if item.cloze_count > 1 else "")
+    else:
+        kind = "card"
+    top = _two_sided(Text(deck_path(item), style="deck"), Text(f"{position}/{total}", style="label"))
+    info = Text.assemble((item.label, "label"), f" · {kind} · ", (_status(state, now), "muted"))
+    bottom = _two_sided(info, Text(item.key, style="muted"))
+    return Group(top, bottom, Rule(style="muted"))
+
+
+def _two_sided(left: Text, right: Text) -> Table:
+    """One line: ``left`` (cut with … if need be) and ``right`` flush right."""
+    grid = Table.grid(expand=True, padding=(0, 1))
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_row(left, right)
+    return grid
+
+
+def _status(state: CardState | None, now: datetime) -> str:
+    if state is None:
+        return "new"
+    name = STATE_NAMES.get(state.state, "?")
+    late = now - state.due
+    if late >= timedelta(days=1):
+        return f"{name}, {describe_interval(late)} overdue"
+    return name
+
+
+def question(item: Item) -> RenderableType:
+    return render.markdown(item.front)
+
+
+def answer(item: Item, *, figure: Path | None = None, figure_ready: bool = False,
+           checklist: list[bool] | None = None) -> RenderableType:
+    """The back of the item. ``figure`` is where the item's figure is drawn (``figure_ready``: it exists);
+    with ``checklist`` the key points are shown as tick boxes."""
+    parts: list[RenderableType] = [Text(""), Rule("Answer", style="muted"), render.markdown(item.back)]
+    if item.extra:
+        parts += [Text(""), render.inline(item.extra, style="italic")]
+    if item.key_points:
+        parts += [Text(""), Text("Key points" + (" — which did you recall?" if checklist else ""), style="heading"),
+                  key_points(item, checklist)]
+    if figure is not None:
+        parts.append(Text(""))
+        if figure_ready:
+            parts.append(Text.assemble(("Figure: ", "heading"), str(figure)))
+        else:
+            parts.append(Text.assemble(("Figure: ", "heading"), f"{figure} (not drawn yet: run rgann-cards build)",
+                                       style="muted"))
+    if item.sources:
+        parts.append(Text.assemble(("Sources: ", "heading"), " · ".join(item.sources), style="muted"))
+    return Group(*parts)
+
+
+def key_points(item: Item, checklist: list[bool] | None) -> RenderableType:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for k, point in enumerate(item.key_points):
+        number = point_key(k)
+        if checklist is None:
+            marker = Text(f"{number}.")
+        else:
+            marker = Text(f"[{'x' if checklist[k] else ' '}] {number}", style="good" if checklist[k] else "")
+        grid.add_row(marker, render.inline(point))
+    return grid
+
+
+_POINT_KEYS = "1234567890abcdefghijklmnoprstuvwxyz"  # 1-9, 0 for the tenth, then letters that are no command
+
+
+def point_key(index: int) -> str:
+    """The key that ticks key point ``index`` (0-based)."""
+    return _POINT_KEYS[index] if index < len(_POINT_KEYS) else "?"
+
+
+def point_index(key: str, count: int) -> int | None:
+    keys = _POINT_KEYS[:count]
+    return keys.index(key) if key and len(key) == 1 and key in keys else None
+
+
+def point_keys_label(count: int) -> str:
+    """'1', '1-5', '1-9, 0', '1-9, 0, a-c'."""
+    if count <= 9:
+        return "1" if count == 1 else f"1-{count}"
+    label = "1-9, 0"
+    if count > 10:
+        label += ", a" if count == 11 else f", a-{point_key(count - 1)}"
+    return label
+
+
+def legend(*entries: tuple[str, str] | tuple[str, str, str]) -> Text:
+    """``[key] action`` pairs on one line, e.g. legend(("space", "show answer"), ("q", "quit"))."""
+    text = Text()
+    for k, entry in enumerate(entries):
+        key, action = entry[0], entry[1]
+        style = entry[2] if len(entry) > 2 else ""
+        if k:
+            text.append("  ")
+        text.append(f"[{key}]", style="key")
+        text.append(f" {action}", style=style)
+    return text
+
+
+def grade_legend(intervals: dict[int, timedelta], suggested: int | None = None) -> Text:
+    entries = [(str(r), f"{RATINGS[r]} {describe_interval(intervals[r])}", _RATING_STYLES[r]) for r in RATINGS]
+    if suggested is not None:
+        entries.insert(0, ("enter", RATINGS[suggested], _RATING_STYLES[suggested]))
+    return legend(*entries, ("q", "quit"))
+
+
+def suggestion(recalled: int, total: int, rating: int) -> Text:
+    return Text.assemble(f"Recalled {recalled} of {total} key points: suggested ",
+                         (RATINGS[rating], _RATING_STYLES[rating]), ".")
+
+
+def summary(counts: dict[int, int], seconds: float, *, interrupted: bool, left: int,
+            next_due: tuple[datetime, int] | None, now: datetime, new_left: int, db: Path) -> RenderableType:
+    answered = sum(counts.values())
+    minutes, secs = divmod(int(seconds), 60)
+    title = "Interrupted; progress saved." if interrupted else "Session over."
+    lines = [
+        Text(title, style="heading"),
+        Text.assemble(f"Answered {answered} card{'s' if answered != 1 else ''} in {minutes}m {secs:02d}s: ",
+                      *[x for r in RATINGS for x in ((f"{RATINGS[r]} {counts.get(r, 0)}", _RATING_STYLES[r]),
+                                                      (" · " if r < 4 else "", ""))]),
+    ]
+    if left:
+        lines.append(Text(f"{left} card{'s' if left != 1 else ''} left in this session's queue."))
+    if next_due is not None:
+        when, soon = next_due
+        wait = "now" if when <= now else f"in {describe_interval(when - now)}"
+        lines.append(Text(f"Next due: {wait}; {soon} due within 24 hours; {new_left} new not yet seen."))
+    elif new_left:
+        lines.append(Text(f"{new_left} new not yet seen."))
+    lines.append(Text(f"Progress: {db}", style="muted"))
+    return Group(*lines)

@@ -1,0 +1,217 @@
+"""The interactive loop: ask, reveal, grade, store. Each answer is committed before the next question.
+
+Keys: any key reveals the answer (q quits); 1-4 grade Again/Hard/Good/Easy.
+In key-points mode the user first ticks the key points they recalled (1-9, 0,
+then letters), presses Enter, and accepts the suggested rating with Enter or
+picks another with 1-4. q quits and Ctrl-C interrupts; both print the summary,
+and every answer given so far is already on disk.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Callable
+
+from rich.console import Console, Group, RenderableType
+
+from . import screens
+from .items import Item
+from .keys import ENTER, QUIT, KeyReader
+from .scheduler import Scheduling, comes_back
+from .store import CardState, Review, Store
+
+
+@dataclass(frozen=True)
+class Options:
+    key_points: bool = False
+    open_figures: bool = False
+    cram: bool = False
+    figures_dir: Path = Path("dist") / "figures"
+
+
+@dataclass
+class Outcome:
+    """What happened in a session, for the summary and the exit code."""
+
+    counts: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+    interrupted: bool = False
+    left: int = 0
+
+
+def suggested_rating(recalled: int, total: int) -> int:
+    """Self-grading from key points: all or nearly all -> Good, most -> Hard, fewer than half -> Again.
+
+    Easy is never suggested; it stays the user's call.
+    """
+    if total <= 0:
+        return 3
+    share = recalled / total
+    return 3 if share >= 0.8 else 2 if share >= 0.5 else 1
+
+
+@contextmanager
+def deferred_interrupt():
+    """Hold Ctrl-C while an answer is written, then raise it: an answer is stored whole or not at all."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if received:
+            raise KeyboardInterrupt
+
+
+class Session:
+    """One quiz session over ``queue``; ``states`` (the stored card states) is updated as answers are stored."""
+
+    def __init__(self, console: Console, keys: KeyReader, store: Store, scheduling: Scheduling,
+                 queue: list[Item], states: dict[int, CardState], clock: Callable[[], datetime], options: Options):
+        self.console, self.keys, self.store, self.scheduling = console, keys, store, scheduling
+        self.queue, self.states, self.clock, self.options = list(queue), states, clock, options
+        self.outcome = Outcome()
+        self._position = 0
+        self._total = len(self.queue)
+        self._clears = console.is_terminal and not console.is_dumb_terminal
+
+    def run(self) -> Outcome:
+        """Ask until the queue is empty, the user quits, or Ctrl-C; the outcome says which."""
+        started = time.monotonic()
+        try:
+            while self.queue:
+                item = self.queue[0]  # it leaves the queue only once its answer is stored
+                self._position += 1
+                rating, duration_ms = self._ask(item)
+                if rating is None:
+                    break
+                self._answer(item, rating, duration_ms)
+        except KeyboardInterrupt:
+            self.outcome.interrupted = True
+        self.outcome.seconds = time.monotonic() - started
+        self.outcome.left = len(self.queue)
+        return self.outcome
+
+    # -- one item -----------------------------------------------------------------------------------
+    def _ask(self, item: Item) -> tuple[int | None, int]:
+        shown_at = time.monotonic()
+        now = self.clock()
+        state = self.states.get(item.card_id)
+        head = screens.header(item, self._position, self._total, state, now)
+        front = Group(head, screens.question(item))
+        self._clear()
+        self.console.print(front)
+        self.console.print()
+        self.console.print(screens.legend(("space", "show answer"), ("q", "quit")))
+        if self.keys.read() == QUIT:
+            return None, 0
+        figure = self.options.figures_dir / f"{item.figure}.svg" if item.figure else None
+        figure_ready = figure is not None and figure.is_file()
+        use_points = self.options.key_points and bool(item.key_points)
+        checklist = [False] * len(item.key_points) if use_points else None
+        def back() -> RenderableType:  # the checklist is ticked in place; a redraw shows its state
+            return screens.answer(item, figure=figure, figure_ready=figure_ready, checklist=checklist)
+
+        if self._clears:  # redraw without the legend; a plain stream just continues below it
+            self._clear()
+            self.console.print(front)
+        self.console.print(back())
+        self.console.print()
+        if figure_ready and self.options.open_figures:
+            self._open(figure)
+        intervals = self.scheduling.preview(item, state, now)
+        suggestion = None
+        if checklist is not None:
+            if not self._tick(item, front, back, checklist):
+                return None, 0
+            suggestion = suggested_rating(sum(checklist), len(checklist))
+            self.console.print(screens.suggestion(sum(checklist), len(checklist), suggestion))
+        self.console.print(screens.grade_legend(intervals, suggestion))
+        while True:
+            key = self.keys.read()
+            if key == QUIT:
+                return None, 0
+            if key in ("1", "2", "3", "4"):
+                return int(key), int((time.monotonic() - shown_at) * 1000)
+            if key == ENTER and suggestion is not None:
+                return suggestion, int((time.monotonic() - shown_at) * 1000)
+
+    def _tick(self, item: Item, front: RenderableType, back: Callable[[], RenderableType],
+              checklist: list[bool]) -> bool:
+        """Let the user tick recalled key points until Enter; False if they quit."""
+        count = len(checklist)
+        legend = screens.legend((screens.point_keys_label(count), "tick what you recalled"), ("enter", "done"),
+                                ("q", "quit"))
+        self.console.print(legend)
+        while True:
+            key = self.keys.read()
+            if key == QUIT:
+                return False
+            if key == ENTER:
+                return True
+            index = screens.point_index(key, count)
+            if index is None:
+                continue
+            checklist[index] = not checklist[index]
+            if self._clears:
+                self._clear()
+                self.console.print(front)
+                self.console.print(back())
+                self.console.print()
+            else:
+                self.console.print(screens.key_points(item, checklist))
+            self.console.print(legend)
+
+    def _answer(self, item: Item, rating: int, duration_ms: int) -> None:
+        now = self.clock()
+        before = self.states.get(item.card_id)
+        after = self.scheduling.answer(item, before, rating, now)
+        review = Review(card_id=item.card_id, key=item.key, rating=rating, reviewed_at=now, duration_ms=duration_ms,
+                        state_before=before.state if before else None, state_after=after.state,
+                        due_after=after.due, cram=self.options.cram)
+        with deferred_interrupt():
+            self.store.record(after, review)
+            self.states[item.card_id] = after
+            self.outcome.counts[rating] += 1
+            self.queue.pop(0)
+        if comes_back(after, now):
+            self.queue.append(item)
+            self._total += 1
+
+    # -- helpers ------------------------------------------------------------------------------------
+    def _clear(self) -> None:
+        if self._clears:
+            self.console.clear()
+
+    def _open(self, path: Path) -> None:
+        """Show the figure in the system viewer, detached, so the quiz keeps the terminal."""
+        try:
+            if os.name == "nt":  # pragma: no cover
+                os.startfile(path)  # type: ignore[attr-defined]
+                return
+            opener = "open" if sys.platform == "darwin" else "xdg-open"
+            subprocess.Popen([opener, str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+        except OSError as exc:
+            self.console.print(f"(could not open the figure: {exc.strerror or exc})", style="muted")
+
+
+def next_due(states: dict[int, CardState], ids: set[int], now: datetime) -> tuple[datetime, int] | None:
+    """The earliest due time among the given reviewed cards, and how many fall due within 24 hours."""
+    dues = sorted(s.due for cid, s in states.items() if cid in ids)
+    if not dues:
+        return None
+    return dues[0], sum(1 for d in dues if d <= now + timedelta(days=1))

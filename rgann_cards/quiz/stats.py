@@ -1,0 +1,116 @@
+"""`rgann-cards stats`: cards by state, reviews per day, retention over 30 days, due forecast for 7 days.
+
+Days are UTC calendar days, like every time the quiz stores.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from .items import Item
+from .store import CardState, Review
+
+HISTORY_DAYS = 14
+RETENTION_DAYS = 30
+FORECAST_DAYS = 7
+_REVIEW_STATE = 2
+_BAR_WIDTH = 36
+
+
+@dataclass(frozen=True)
+class Stats:
+    by_state: dict[str, int]            # new, learning, review, relearning
+    removed: int                        # stored cards no longer in the course (kept, never shown)
+    per_day: list[tuple[date, int]]     # the last HISTORY_DAYS days, oldest first
+    retention: tuple[int, int]          # (passed, total) reviews of cards in review state, last 30 days
+    forecast: list[tuple[date, int]]    # today (with overdue) and the next days
+    overdue: int
+    now: datetime
+
+
+def compute(items: list[Item], states: dict[int, CardState], reviews: list[Review], now: datetime,
+            course_ids: set[int] | None = None) -> Stats:
+    """Statistics over ``items`` (the selection); ``course_ids`` (default: the items) tells removed cards apart."""
+    ids = {i.card_id for i in items}
+    known = course_ids if course_ids is not None else ids
+    names = {1: "learning", 2: "review", 3: "relearning"}
+    by_state = {"new": 0, "learning": 0, "review": 0, "relearning": 0}
+    for item in items:
+        state = states.get(item.card_id)
+        by_state["new" if state is None else names.get(state.state, "learning")] += 1
+    removed = sum(1 for cid in states if cid not in known)
+
+    today = now.date()
+    mine = [r for r in reviews if r.card_id in ids]
+    daily = Counter(r.reviewed_at.date() for r in mine)
+    per_day = [(today - timedelta(days=k), daily.get(today - timedelta(days=k), 0))
+               for k in range(HISTORY_DAYS - 1, -1, -1)]
+    since = now - timedelta(days=RETENTION_DAYS)
+    graded = [r for r in mine if r.reviewed_at >= since and r.state_before == _REVIEW_STATE]
+    retention = (sum(1 for r in graded if r.rating >= 2), len(graded))
+
+    due_days = Counter()
+    overdue = 0
+    for cid in ids:
+        state = states.get(cid)
+        if state is None:
+            continue
+        day = state.due.date()
+        if state.due <= now:
+            day = today
+            overdue += state.due.date() < today
+        due_days[day] += 1
+    forecast = [(today + timedelta(days=k), due_days.get(today + timedelta(days=k), 0)) for k in range(FORECAST_DAYS)]
+    return Stats(by_state, removed, per_day, retention, forecast, overdue, now)
+
+
+def render_stats(stats: Stats, db: Path, *, exists: bool = True):
+    from rich.console import Group
+    from rich.text import Text
+
+    s = stats.by_state
+    total = sum(s.values())
+    where = f"  {db}" if exists else f"  none yet ({db})"
+    parts = [Text.assemble(("Progress", "heading"), (where, "muted")), Text("")]
+    cards = Text.assemble(("Cards      ", "heading"), f"{total} in all: ",
+                          f"new {s['new']} · learning {s['learning']} · review {s['review']} · "
+                          f"relearning {s['relearning']}")
+    parts.append(cards)
+    if stats.removed:
+        parts.append(Text(f"           {stats.removed} stored card{'s' if stats.removed != 1 else ''} no longer "
+                          "in the course (kept, not shown)", style="muted"))
+    passed, graded = stats.retention
+    if graded:
+        line = f"{100 * passed / graded:.0f}% over the last {RETENTION_DAYS} days ({passed} of {graded} reviews " \
+               "of cards in review state were not 'Again')"
+    else:
+        line = f"no reviews of cards in review state in the last {RETENTION_DAYS} days"
+    parts += [Text.assemble(("Retention  ", "heading"), line), Text("")]
+
+    parts += [Text(f"Reviews per day (last {HISTORY_DAYS} days, UTC)", style="heading"),
+              _bars([(d.strftime("%a %m-%d"), n) for d, n in stats.per_day]), Text("")]
+    labels = [("today" if k == 0 else "tomorrow" if k == 1 else d.strftime("%a %m-%d"), n)
+              for k, (d, n) in enumerate(stats.forecast)]
+    title = f"Due in the next {FORECAST_DAYS} days (UTC)"
+    if stats.overdue:
+        title += f"; today includes {stats.overdue} overdue"
+    parts += [Text(title, style="heading"), _bars(labels)]
+    return Group(*parts)
+
+
+def _bars(rows: list[tuple[str, int]]):
+    from rich.table import Table
+    from rich.text import Text
+
+    peak = max((n for _, n in rows), default=0)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column(no_wrap=True)
+    for label, n in rows:
+        bar = ("█" * round(_BAR_WIDTH * n / peak) or "▏") if n else ""
+        grid.add_row(Text(f"  {label}"), Text(str(n)), Text(bar, style="good"))
+    return grid
