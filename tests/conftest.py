@@ -26,6 +26,21 @@ def require_module(name: str):
         pytest.skip(f"'{name}' is not installed")
 
 
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; never a browser downloaded by Playwright
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def require_chromium():
+    """Playwright's sync API, with Debian's Chromium present: skip locally if missing, fail on CI."""
+    sync_api = require_module("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        if ON_CI:
+            pytest.fail(f"CI=true but Chromium is not installed at {CHROMIUM}")
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    return sync_api
+
+
 def copy_tree(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst, dirs_exist_ok=True)
     return dst

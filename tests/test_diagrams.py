@@ -17,15 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ON_CI, REPO, require_module
+from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, require_chromium, require_module
 from rgann_cards.diagrams import known_figures, render
 
 FIGURES = sorted(known_figures())
 ARTIFACTS = REPO / "tests" / "artifacts" / "figures"
 SVG = "{http://www.w3.org/2000/svg}"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 
 # What each figure must show: label key -> text its title must contain (the symbols the answers use).
 REQUIRED = {
@@ -229,13 +226,9 @@ def test_png_artifact_for_review(name):
 @pytest.mark.parametrize("classes", ["card", "card nightMode", "card night_mode"])
 def test_figures_stay_legible_in_day_and_night_mode(svgs, classes):
     """A real Chromium renders a card with the deck's CSS; the figure must be dark ink on a light panel."""
-    sync_api = require_module("playwright.sync_api")
+    sync_api = require_chromium()
     image = require_module("PIL.Image")
     np = require_module("numpy")
-    if not Path(CHROMIUM).exists():
-        if ON_CI:
-            pytest.fail(f"CI=true but {CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} is missing")
     css = (REPO / "templates" / "anki" / "cards.css").read_text("utf-8")
     uri = "data:image/svg+xml;base64," + base64.b64encode(svgs["lstm_cell"]).decode("ascii")
     page_html = (f"<!doctype html><html><head><meta charset='utf-8'><style>{css}</style></head>"

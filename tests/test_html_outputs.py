@@ -5,7 +5,6 @@ Screenshots and PDFs land in tests/artifacts/html/ (gitignored): look at them.
 
 from __future__ import annotations
 
-import os
 import re
 from html import unescape
 from html.parser import HTMLParser
@@ -13,15 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ON_CI, REPO, copy_tree, require_module, run_cli
+from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, copy_tree, require_chromium, run_cli
 from rgann_cards.errors import UsageError
 from rgann_cards.export import html
 from rgann_cards.export.html_safe import inline_svg, sanitize
 
 ARTIFACTS = REPO / "tests" / "artifacts" / "html"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 QUIZ_ARGS = ("quiz-sheet", "--seed", "7", "--count", "6", "--shuffle")
 PAGES = ("study-sheet", "quiz", "answer-key")
 MARGIN_MM = 16  # left and right @page margin in print.css
@@ -255,11 +251,7 @@ def test_inlined_svg_is_inert_and_its_ids_are_unique_per_occurrence():
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = require_module("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        if ON_CI:
-            pytest.fail(f"CI=true but Chromium is not installed at {CHROMIUM}")
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+    sync_api = require_chromium()
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
