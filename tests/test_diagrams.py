@@ -158,9 +158,12 @@ def test_listing_and_warm_builds_never_import_matplotlib(svgs, cache_dir):
     assert result.stdout.split() == ["False", "False"], result.stderr
 
 
-def test_inline_svg_drops_the_xml_prolog(svgs):
-    inline = render.inline_svg(svgs["gan"])
-    assert inline.startswith("<svg") and "<?xml" not in inline and "DOCTYPE" not in inline
+def test_every_figure_inlines_into_html(svgs):
+    from rgann_cards.export.html_safe import inline_svg
+
+    for name, svg in svgs.items():
+        inline = inline_svg(svg, f"fig1-{name}")
+        assert inline.startswith("<svg") and "<?xml" not in inline and "DOCTYPE" not in inline, name
 
 
 def test_fonts_come_from_matplotlib_itself():

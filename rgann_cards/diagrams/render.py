@@ -99,12 +99,6 @@ def render_png(name: str, path: Path, *, dpi: int = 150) -> None:
         module.draw().savefig(path, format="png", dpi=dpi, metadata={"Software": None})
 
 
-def inline_svg(data: bytes) -> str:
-    """The SVG as markup to paste into HTML: without the XML declaration and DOCTYPE."""
-    text = data.decode("utf-8")
-    return text[text.index("<svg"):].rstrip() + "\n"
-
-
 def _matplotlib():
     import matplotlib
 
