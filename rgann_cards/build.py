@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import write_all
+from .diagrams.render import DEFAULT_CACHE_DIR as DEFAULT_FIGURE_CACHE
 from .load import load_course
 from .lock import LOCK_NAME, now, read_lock
 from .model import Course
@@ -23,7 +24,6 @@ STUDY_SHEET_NAME = "study-sheet.html"
 QUIZ_NAME = "quiz.html"
 ANSWER_KEY_NAME = "answer-key.html"
 FIGURES_DIR = "figures"
-DEFAULT_FIGURE_CACHE = Path(".cache") / "figures"  # relative to the working directory, like content/ and dist/
 
 
 @dataclass

@@ -17,7 +17,7 @@ REFERENCES_FILE = "references.yaml"
 RESERVED = {COURSE_FILE, REFERENCES_FILE}
 
 # Which nested lists hold which models: the loader stamps a `loc` on each of them.
-_DECK_CHILDREN = {("exercises",): {("checks",): {}, ("cards",): {}}}
+_DECK_CHILDREN = {"exercises": {"checks": {}, "cards": {}}}
 
 
 def deck_files(content_dir: Path) -> list[Path]:
@@ -37,10 +37,10 @@ def _stamp(doc: SourceDoc, data: Any, path: Path_, children: dict, problems: Pro
         return
     data["loc"] = doc.loc(path)
     for key, grandchildren in children.items():
-        items = data.get(key[0])
+        items = data.get(key)
         if isinstance(items, list):
             for i, item in enumerate(items):
-                _stamp(doc, item, path + (key[0], i), grandchildren, problems)
+                _stamp(doc, item, path + (key, i), grandchildren, problems)
 
 
 def _load_info(path: Path, problems: ProblemCollector) -> CourseInfo | None:

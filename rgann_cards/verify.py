@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from .checks.result import CheckResult
 from .errors import ContentError, Problem
@@ -11,10 +12,17 @@ from .model import Check, Course, Exercise
 
 @dataclass(frozen=True)
 class Verification:
-    """Check results per exercise id, in the order the checks are written."""
+    """Every check that ran with its exercise and result, in course order."""
 
-    results: dict[str, list[CheckResult]]
     items: list[tuple[Exercise, Check, CheckResult]]
+
+    @cached_property
+    def results(self) -> dict[str, list[CheckResult]]:
+        """Check results per exercise id, in the order the checks are written."""
+        per_exercise: dict[str, list[CheckResult]] = {}
+        for ex, _, result in self.items:
+            per_exercise.setdefault(ex.id, []).append(result)
+        return per_exercise
 
     @property
     def failures(self) -> list[tuple[Exercise, Check, CheckResult]]:
@@ -49,9 +57,4 @@ def verify(course: Course, *, only: set[str] | None = None, timeout: float = 30.
         from .checks.runner import run_checks
 
         results = run_checks([check for _, check in selected], timeout=timeout, jobs=jobs)
-    per_exercise: dict[str, list[CheckResult]] = {}
-    items = []
-    for (ex, check), result in zip(selected, results):
-        per_exercise.setdefault(ex.id, []).append(result)
-        items.append((ex, check, result))
-    return Verification(per_exercise, items)
+    return Verification([(ex, check, result) for (ex, check), result in zip(selected, results)])

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from .common import add_paths, whole_number
 
-QUIZ_NAME, KEY_NAME = "quiz.html", "answer-key.html"
-
-
 def register(sub) -> None:
     p = sub.add_parser("quiz-sheet", help="write a printable quiz and its answer key",
                        description="Select exercises, then write DIST/quiz.html (questions, points and answer "
@@ -25,6 +22,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from ..atomic import write_all
+    from ..build import ANSWER_KEY_NAME, QUIZ_NAME
     from ..diagrams.render import render_figures
     from ..export.html import render_answer_key, render_quiz, select
     from ..load import load_course
@@ -38,7 +36,7 @@ def run(args) -> int:
     figures = render_figures({ex.figure for _, ex in chosen if ex.figure})  # the key shows them with the answers
     outputs = {
         args.dist / QUIZ_NAME: render_quiz(course, chosen, seed=args.seed),
-        args.dist / KEY_NAME: render_answer_key(course, verification, chosen, figures, seed=args.seed),
+        args.dist / ANSWER_KEY_NAME: render_answer_key(course, verification, chosen, figures, seed=args.seed),
     }
     written = write_all(outputs)
     points = sum(ex.points for _, ex in chosen)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import sqlite3
 import tempfile
@@ -173,14 +174,14 @@ def build_package(course: Course, notes: list[NoteData], media: list[Media], loc
 
 def _zip(decks: list, media: list[Media], created: int) -> bytes:
     """Write the collection with genanki, then zip it deterministically (genanki's own zip is not)."""
-    import itertools
+    import genanki
 
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "collection.anki2"
         conn = sqlite3.connect(db_path)
         try:
             cursor = conn.cursor()
-            package = __import__("genanki").Package(decks)
+            package = genanki.Package(decks)
             # ids count up from the lock's creation time: stable across builds, plausible "added" dates
             package.write_to_db(cursor, created, itertools.count(created * 1000))
             conn.commit()
