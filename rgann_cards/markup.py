@@ -101,8 +101,8 @@ def _space_braces(text: str) -> str:
     return text + " " if text.endswith("}") else text
 
 
-@lru_cache(maxsize=None)
-def _parser(target: MathRenderer):
+def dialect():
+    """A new parser for the content's Markdown dialect; every output (and the terminal quiz) reads with it."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.dollarmath import dollarmath_plugin
 
@@ -110,15 +110,23 @@ def _parser(target: MathRenderer):
     md.disable("image")  # images would be fetched from the network; figures come from diagrams/
     # pandoc rules: no space inside the $ delimiters, no digit after the closing one
     dollarmath_plugin(md, allow_space=False, allow_digits=False, double_inline=True)
+    return md
 
+
+@lru_cache(maxsize=None)
+def _parser(target: MathRenderer):
+    md = dialect()  # its own instance: the render rules below are specific to this target
+
+    # A render may pass its own math renderer in env (the cloze-aware one of render()); the
+    # parser itself stays one cached instance per target.
     def inline(self, tokens, idx, options, env):
-        return target(tokens[idx].content, False)
+        return env.get("math", target)(tokens[idx].content, False)
 
     def block(self, tokens, idx, options, env):
-        return f'<div class="math-display">{target(tokens[idx].content, True)}</div>\n'
+        return f'<div class="math-display">{env.get("math", target)(tokens[idx].content, True)}</div>\n'
 
     def inline_display(self, tokens, idx, options, env):
-        return target(tokens[idx].content, True)
+        return env.get("math", target)(tokens[idx].content, True)
 
     md.add_render_rule("math_inline", inline)
     md.add_render_rule("math_inline_double", inline_display)
@@ -141,13 +149,9 @@ def render(text: str, target: MathRenderer = anki_math, *, cloze: bool = False) 
     body, clozes = split_clozes(text)
     # A placeholder inside math is re-inserted as raw (escaped) LaTeX by a math
     # renderer that knows about clozes; one in running text as rendered Markdown.
-    in_math: set[int] = set()
-
     def cloze_aware(latex: str, display: bool) -> str:
         def put_back(m: re.Match) -> str:
-            index = int(m.group(1))
-            in_math.add(index)
-            c = clozes[index]
+            c = clozes[int(m.group(1))]
             hint = f"::{_space_braces(c.hint)}" if c.hint else ""
             return f"{{{{c{c.number}::{_space_braces(c.content)}{hint}}}}}"
 
@@ -156,7 +160,7 @@ def render(text: str, target: MathRenderer = anki_math, *, cloze: bool = False) 
         pieces = iter(PLACEHOLDER.finditer(latex))
         return re.sub("\ue002", lambda _: escape(put_back(next(pieces)), quote=False), rendered)
 
-    html = _strip_single_paragraph(_parser(cloze_aware).render(body))
+    html = _strip_single_paragraph(md.render(body, {"math": cloze_aware}))
 
     def text_cloze(m: re.Match) -> str:
         c = clozes[int(m.group(1))]

@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.theme import Theme
 
+from ..markup import dialect
 from . import textmath
 from .textmath import BOLD_OFF, BOLD_ON, MARK_OFF, MARK_ON
 
@@ -45,16 +46,8 @@ def make_console(**kwargs) -> Console:
     return Console(theme=THEME, highlight=False, emoji=False, markup=False, **kwargs)
 
 
-@lru_cache(maxsize=1)
-def _parser():
-    from markdown_it import MarkdownIt
-    from mdit_py_plugins.dollarmath import dollarmath_plugin
-
-    # the same Markdown dialect as rgann_cards.markup, so the terminal reads what Anki shows
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
-    md.disable("image")
-    dollarmath_plugin(md, allow_space=False, allow_digits=False, double_inline=True)
-    return md
+# the same Markdown dialect as the other outputs, so the terminal reads what Anki shows
+_parser = lru_cache(maxsize=1)(dialect)
 
 
 def markdown(text: str) -> RenderableType:
