@@ -13,10 +13,10 @@ from pathlib import Path
 
 from .atomic import write_all
 from .diagrams.render import DEFAULT_CACHE_DIR as DEFAULT_FIGURE_CACHE
-from .load import load_course
-from .lock import LOCK_NAME, now, read_lock
-from .model import Course
-from .verify import Verification, verify
+from .content.load import load_course
+from .content.lock import LOCK_NAME, now, read_lock
+from .content.model import Course
+from .checks.verify import Verification, verify
 
 APKG_NAME = "rgann.apkg"
 JSON_NAME = "rgann.json"

@@ -199,7 +199,7 @@ def test_package_layout_is_deterministic_and_compressed(project: Path):
 
 
 def test_shipped_deck_imports_cleanly(shipped_build: Path, tmp_path: Path):
-    from rgann_cards.load import load_course
+    from rgann_cards.content.load import load_course
     from rgann_cards.markup import split_clozes
 
     course = load_course(shipped_build / "content")

@@ -16,7 +16,7 @@ import pytest
 from rgann_cards.checks import registry
 from rgann_cards.checks.result import CheckResult, passed
 from rgann_cards.checks.runner import run_check_inline, run_checks
-from rgann_cards.model import Check
+from rgann_cards.content.model import Check
 
 
 def sleep_forever() -> CheckResult:

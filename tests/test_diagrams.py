@@ -209,7 +209,7 @@ def test_text_prints_dark_on_white(svgs, name):
 
 
 def test_every_figure_in_content_exists_and_every_figure_is_used():
-    from rgann_cards.load import load_course
+    from rgann_cards.content.load import load_course
 
     from rgann_cards.build import used_figures
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rgann_cards.checks.expr_check import run_expr_check
-from rgann_cards.model import Check
+from rgann_cards.content.model import Check
 
 KL_PQ = "3/10*log(3/5) + 7/10*log(7/5)"
 

@@ -10,15 +10,17 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, REPO, copy_tree, run_cli
-from rgann_cards import markup, mathml
-from rgann_cards.load import load_course
+from rgann_cards import markup
+from rgann_cards.markup import markdown as markup_internals
+from rgann_cards.markup import mathml
+from rgann_cards.content.load import load_course
 
 FUNCTION_WORDS = r"\\(log|ln|exp|tanh|sin|cos|max|min|det|lim|sup|inf|arg)(?![A-Za-z])"
 
 
 def shipped_formulas() -> list[tuple[str, bool]]:
     """Every math span of the shipped course (questions, answers, key points and cards), once each."""
-    md = markup._parser(markup.anki_math)
+    md = markup_internals._parser(markup.anki_math)
     spans: dict[tuple[str, bool], None] = {}
     for _, ex in load_course(REPO / "content").exercises():
         texts = [ex.question, ex.answer, *ex.key_points]

@@ -21,7 +21,7 @@ import pytest
 from rich.cells import cell_len
 
 from conftest import FIXTURES, require_module
-from rgann_cards.load import load_course
+from rgann_cards.content.load import load_course
 from rgann_cards.quiz.items import items_of
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)

@@ -9,7 +9,7 @@ from fsrs import Card, Rating, Scheduler
 
 from conftest import FIXTURES
 from rgann_cards.errors import UsageError
-from rgann_cards.load import load_course
+from rgann_cards.content.load import load_course
 from rgann_cards.quiz.items import Selection, cloze_sides, items_of
 from rgann_cards.quiz.scheduler import (LEARN_AHEAD, Scheduling, build_queue, clock_from_env, comes_back,
                                         describe_interval, fuzz_from_env)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, run_cli
-from rgann_cards.load import load_course
+from rgann_cards.content.load import load_course
 from rgann_cards.quiz import cache
 from rgann_cards.quiz.items import card_id, items_of
 from rgann_cards.quiz.scheduler import Scheduling, build_queue

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from conftest import REPO
-from rgann_cards.load import load_course
+from rgann_cards.content.load import load_course
 
 # The sheet's questions per task (Task 4 is printed as a second "Task 03" on the sheet).
 SHEET02 = {1: "abc", 2: "abcd", 3: "abcdefg", 4: "ab"}

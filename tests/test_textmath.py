@@ -10,7 +10,7 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from conftest import FIXTURES, REPO
-from rgann_cards.load import load_course
+from rgann_cards.content.load import load_course
 from rgann_cards.quiz import render
 from rgann_cards.quiz.items import items_of
 from rgann_cards.quiz.textmath import BOLD_OFF, BOLD_ON, MARK_OFF, MARK_ON, MathError, to_marked, to_unicode

@@ -14,7 +14,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..load import load_course
+    from ..content.load import load_course
 
     course = load_course(args.content)
     cards = sum(len(ex.cards) for _, ex in course.exercises())

@@ -25,8 +25,8 @@ def run(args) -> int:
     from ..build import ANSWER_KEY_NAME, QUIZ_NAME
     from ..diagrams.render import render_figures
     from ..export.html import render_answer_key, render_quiz, select
-    from ..load import load_course
-    from ..verify import verify
+    from ..content.load import load_course
+    from ..checks.verify import verify
 
     course = load_course(args.content)
     # select before running the checks, so a bad --count or --tag is reported at once

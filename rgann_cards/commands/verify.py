@@ -16,8 +16,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..load import load_course
-    from ..verify import verify
+    from ..content.load import load_course
+    from ..checks.verify import verify
 
     course = load_course(args.content)
     only = set(args.only) if args.only else None

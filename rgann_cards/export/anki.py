@@ -19,8 +19,8 @@ from html import escape
 from pathlib import Path
 
 from .. import markup
-from ..lock import Lock, content_hash
-from ..model import Course, Deck, Exercise, Reference
+from ..content.lock import Lock, content_hash
+from ..content.model import Course, Deck, Exercise, Reference
 from .anki_notetypes import ROOT_DECK_ID, SORT_FIELD, NoteTypeSpec, notetype_specs
 
 GUID_NAMESPACE = "rgann-cards"

@@ -18,11 +18,11 @@ from markupsafe import Markup
 
 from .. import markup
 from ..errors import UsageError
-from ..mathml import to_mathml
-from ..model import Course, Deck, Exercise, Reference
+from ..markup.mathml import to_mathml
+from ..content.model import Course, Deck, Exercise, Reference
 from ..paths import template_text, templates_dir
 from ..selection import deck_matches, has_tag
-from ..verify import Verification
+from ..checks.verify import Verification
 from .html_safe import inline_svg, sanitize
 
 Selection = list[tuple[Deck, Exercise]]

@@ -13,7 +13,7 @@ from html import escape
 from html.parser import HTMLParser
 from xml.etree import ElementTree as ET
 
-from .. import mathml
+from ..markup import mathml
 
 _HTML_TAGS = {"p", "em", "strong", "code", "pre", "ul", "ol", "li", "a", "br", "hr", "blockquote", "table",
               "thead", "tbody", "tr", "th", "td", "h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "s", "sub", "sup"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from ..checks.result import CheckResult
-from ..model import Card, Check, Course
+from ..content.model import Card, Check, Course
 
 FORMAT = "rgann-cards/1"
 

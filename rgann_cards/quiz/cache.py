@@ -40,7 +40,7 @@ def load_items(content: Path, cache_dir: Path | None = None) -> list[Item]:
 
 
 def _load(content: Path) -> list[Item]:
-    from ..load import load_course
+    from ..content.load import load_course
 
     return items_of(load_course(content))
 

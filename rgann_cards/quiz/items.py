@@ -25,7 +25,7 @@ from ..markup import PLACEHOLDER, split_clozes  # the placeholder split_clozes l
 from .textmath import MARK_OFF, MARK_ON
 
 if TYPE_CHECKING:  # the model pulls in pydantic; a cached quiz start does without it
-    from ..model import Course
+    from ..content.model import Course
 
 _MATH_DELIMITER = re.compile(r"(?<!\\)\$\$?")  # $ or $$, not \$: inside math after an odd number of them
 

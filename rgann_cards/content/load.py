@@ -6,8 +6,8 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from . import markup
-from .errors import ContentError, ProblemCollector, SourceLocation, display_path
+from .. import markup
+from ..errors import ContentError, ProblemCollector, SourceLocation, display_path
 from .model import Course, CourseInfo, Deck, Exercise, Reference
 from .validate import validate
 from .yamlsource import Path_, SourceDoc, read_yaml
@@ -133,8 +133,8 @@ def _cross_check(
     problems: ProblemCollector,
 ) -> None:
     """Rules that span files: unique ids and deck names, resolvable citations, figures, checks, markup."""
-    from .checks.registry import RegistryError, check_params, known_functions
-    from .diagrams import known_figures
+    from ..checks.registry import RegistryError, check_params, known_functions
+    from ..diagrams import known_figures
 
     figures, functions = known_figures(), known_functions()
     seen_ids: dict[str, SourceLocation] = {}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from .checks.result import CheckResult
-from .errors import ContentError, Problem
-from .model import Check, Course, Exercise
+from .result import CheckResult
+from ..errors import ContentError, Problem
+from ..content.model import Check, Course, Exercise
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def verify(course: Course, *, only: set[str] | None = None, timeout: float = 30.
     selected = [(ex, check) for _, ex in course.exercises() if only is None or ex.id in only for check in ex.checks]
     results: list[CheckResult] = []
     if selected:
-        from .checks.runner import run_checks
+        from .runner import run_checks
 
         results = run_checks([check for _, check in selected], timeout=timeout, jobs=jobs)
     return Verification([(ex, check, result) for (ex, check), result in zip(selected, results)])

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ContentError, SourceLocation, display_path
+from ..errors import ContentError, SourceLocation, display_path
 
 LOCK_NAME = "anki.lock"
 LOCK_VERSION = 1

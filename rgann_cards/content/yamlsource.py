@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import ContentError, Problem, SourceLocation
+from ..errors import ContentError, Problem, SourceLocation
 
 # Location keys are tuples of str (mapping keys) and int (sequence indexes).
 Path_ = tuple[str | int, ...]

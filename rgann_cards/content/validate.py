@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import ContentError, Problem
+from ..errors import ContentError, Problem
 from .yamlsource import Path_, SourceDoc
 
 M = TypeVar("M", bound=BaseModel)
