@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import write_all
+from .errors import ContentError, Problem
 from .diagrams.render import DEFAULT_CACHE_DIR as DEFAULT_FIGURE_CACHE
 from .content.load import load_course
 from .content.lock import LOCK_NAME, now, read_lock
@@ -35,6 +36,7 @@ class BuildReport:
     written: list[Path] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # the course's, plus any found while building
 
     @property
     def notes(self) -> int:
@@ -81,11 +83,14 @@ def render_figures(course: Course, cache_dir: Path | None = DEFAULT_FIGURE_CACHE
 
 
 def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("anki", "html", "json"),
-          cache_dir: Path | None = DEFAULT_FIGURE_CACHE) -> BuildReport:
-    """Build every requested output into ``dist_dir``; update the lock file under ``content_dir``."""
+          cache_dir: Path | None = DEFAULT_FIGURE_CACHE, strict: bool = False) -> BuildReport:
+    """Build every requested output into ``dist_dir``; update the lock file under ``content_dir``.
+
+    With ``strict``, any warning is an error and nothing is written.
+    """
     times: dict[str, float] = {}
     course, verification = load_and_verify(content_dir, times)
-    report = BuildReport(course, verification, seconds=times)
+    report = BuildReport(course, verification, seconds=times, warnings=list(course.warnings))
     outputs: dict[Path, bytes] = {}
     start = time.perf_counter()
     svgs = render_figures(course, cache_dir)
@@ -114,6 +119,8 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
     if "json" in targets:
         outputs[Path(dist_dir) / JSON_NAME] = render_json(course, verification)
     times["render"] = time.perf_counter() - start
+    if strict and report.warnings:
+        raise ContentError(report.warnings)
     start = time.perf_counter()
     report.written = write_all(outputs)
     _remove_stale_figures(Path(dist_dir) / FIGURES_DIR, keep=set(svgs))

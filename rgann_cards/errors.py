@@ -32,6 +32,10 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
 
+    def as_warning(self) -> str:
+        """How a warning is printed: ``path:line:col: warning: message``."""
+        return f"{self.location}: warning: {self.message}"
+
 
 class ContentError(Exception):
     """Bad content. Carries every problem found, deduplicated and sorted; the CLI exits 1."""
@@ -56,13 +60,24 @@ class UsageError(Exception):
 
 
 class ProblemCollector:
-    """Collects problems across files so that one run reports all of them."""
+    """Collects problems across files so that one run reports all of them.
+
+    Warnings are things the author should know (they do not stop a build unless ``--strict``);
+    they are kept apart from errors and travel with the result (``Course.warnings``).
+    """
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
 
     def add(self, location: SourceLocation, message: str) -> None:
         self.problems.append(Problem(location, message))
+
+    def warn(self, location: SourceLocation, message: str) -> None:
+        self.warnings.append(Problem(location, message))
+
+    def sorted_warnings(self) -> tuple[Problem, ...]:
+        return tuple(sorted(set(self.warnings)))
 
     def extend(self, error: ContentError) -> None:
         self.problems.extend(error.problems)

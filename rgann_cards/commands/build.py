@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import add_paths
+from .common import add_paths, add_strict, report_warnings
 
 HELP = "validate, verify and build every output into dist/"
 
@@ -12,13 +12,15 @@ def register(sub) -> None:
                        description="Validate the content, run every check, then write every output into dist/ "
                                    "atomically. On any problem nothing is written.")
     add_paths(p)
+    add_strict(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from ..build import build
 
-    report = build(args.content, args.dist)
+    report = build(args.content, args.dist, strict=args.strict)
+    report_warnings(report.warnings, strict=False)  # --strict already refused to write if there were any
     c = report.course
     print(f"Built {len(c.decks)} decks, {len(c.exercises())} exercises, {report.notes} notes; "
           f"{len(report.verification.items)} checks passed.")

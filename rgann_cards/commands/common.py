@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+from typing import Iterable
+
+from ..errors import ContentError, Problem
 
 
 def add_paths(parser: argparse.ArgumentParser, dist: bool = True) -> None:
@@ -27,3 +31,16 @@ def whole_number(minimum: int):
         return value
 
     return parse
+
+
+def add_strict(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
+
+
+def report_warnings(warnings: Iterable[Problem], strict: bool) -> None:
+    """Print warnings as ``path:line:col: warning: message``; under --strict they are errors (exit 1)."""
+    warnings = sorted(set(warnings))
+    if strict and warnings:
+        raise ContentError(warnings)
+    for warning in warnings:
+        print(warning.as_warning(), file=sys.stderr)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import add_paths
+from .common import add_paths, add_strict, report_warnings
 
 
 def register(sub) -> None:
@@ -10,6 +10,7 @@ def register(sub) -> None:
                        description="Validate the content and report every problem as path:line:col: message. "
                                    "Writes nothing.")
     add_paths(p, dist=False)
+    add_strict(p)
     p.set_defaults(func=run)
 
 
@@ -17,6 +18,7 @@ def run(args) -> int:
     from ..content.load import load_course
 
     course = load_course(args.content)
+    report_warnings(course.warnings, args.strict)
     cards = sum(len(ex.cards) for _, ex in course.exercises())
     print(f"ok: {len(course.decks)} decks, {len(course.exercises())} exercises, {cards} cards, "
           f"{len(course.references)} references")

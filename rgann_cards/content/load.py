@@ -208,4 +208,5 @@ def load_course(content_dir: Path) -> Course:
     _cross_check(loaded, refs, broken_refs, problems)
     problems.raise_if_any()
     assert info is not None  # a missing course.yaml is a problem raised above
-    return Course(info=info, decks=tuple(deck for deck, _, _ in loaded if deck), references=refs)
+    return Course(info=info, decks=tuple(deck for deck, _, _ in loaded if deck), references=refs,
+                  warnings=problems.sorted_warnings())

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from ..errors import SourceLocation
+from ..errors import Problem, SourceLocation
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*[a-z0-9]$"
 TAG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_:.-]*$"
@@ -192,6 +192,7 @@ class Course(BaseModel):
     info: CourseInfo
     decks: tuple[Deck, ...]
     references: dict[str, Reference]
+    warnings: tuple[Problem, ...] = ()  # located, sorted; printed by lint and build, errors under --strict
 
     def full_deck_name(self, deck: Deck) -> str:
         return f"{self.info.root_deck}::{deck.deck}"
