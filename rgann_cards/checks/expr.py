@@ -1,7 +1,8 @@
-"""The safe expression language of checks: numbers, names, + - * / **, and allow-listed SymPy functions.
+"""The safe expression language of checks: numbers, names, + - * / ** @, allow-listed SymPy functions, matrices.
 
 The text goes through Python's parser only to get a syntax tree. The tree is
-walked against an allow-list and SymPy objects are built node by node, so
+checked against an allow-list (``expr_syntax``, which lint also runs) and SymPy
+objects are built node by node, so
 content never reaches ``eval``, ``sympify`` or SymPy's own parser (all of which
 evaluate arbitrary Python). SymPy evaluates numeric powers, factorials and
 binomials eagerly, so their sizes are bounded before it is asked to, and every
@@ -13,13 +14,12 @@ from __future__ import annotations
 import ast
 import contextvars
 import math
-import re
-
 import sympy
 
-MAX_LENGTH = 2000
-MAX_DEPTH = 50
+from .expr_syntax import CHAINS, MAX_MATRIX_SIDE, ExprError, check_syntax, matrix_shape
+
 MAX_EXPONENT = 10_000
+MAX_MATRIX_EXPONENT = 100  # M**k with M up to 20x20: k multiplications at most
 # About 4,200 digits: more than any exam number, instant to compute, and below Python's
 # 4,300-digit limit for printing an int, so every number can still appear in a message.
 MAX_BITS = 14_000
@@ -30,100 +30,33 @@ MAX_PRODUCT = 50  # binomial(pi, k) is expanded into a k-fold product on the spo
 _FLOAT_LIMIT = sympy.Float(2) ** MAX_BITS
 _UNDEFINED = "expression is undefined (a division by zero, 0/0, oo - oo or similar)"
 _EXACT_DECIMALS = contextvars.ContextVar("exact_decimals", default=False)
-_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,30}\Z")
 
-# name -> (SymPy function, min args, max args)
-_FUNCTIONS = {
-    "log": (sympy.log, 1, 2),
-    "exp": (sympy.exp, 1, 1),
-    "sqrt": (sympy.sqrt, 1, 1),
-    "sin": (sympy.sin, 1, 1),
-    "cos": (sympy.cos, 1, 1),
-    "tan": (sympy.tan, 1, 1),
-    "tanh": (sympy.tanh, 1, 1),
-    "sinh": (sympy.sinh, 1, 1),
-    "cosh": (sympy.cosh, 1, 1),
-    "atan": (sympy.atan, 1, 1),
-    "asin": (sympy.asin, 1, 1),
-    "acos": (sympy.acos, 1, 1),
-    "Abs": (sympy.Abs, 1, 1),
-    "Rational": (sympy.Rational, 1, 2),
-    "factorial": (sympy.factorial, 1, 1),
-    "binomial": (sympy.binomial, 2, 2),
-    "erf": (sympy.erf, 1, 1),
-    "gamma": (sympy.gamma, 1, 1),
-    "Min": (sympy.Min, 1, 20),
-    "Max": (sympy.Max, 1, 20),
-    "floor": (sympy.floor, 1, 1),
-    "ceiling": (sympy.ceiling, 1, 1),
+_SCALAR = {
+    "log": sympy.log, "exp": sympy.exp, "sqrt": sympy.sqrt, "sin": sympy.sin, "cos": sympy.cos,
+    "tan": sympy.tan, "tanh": sympy.tanh, "sinh": sympy.sinh, "cosh": sympy.cosh, "atan": sympy.atan,
+    "asin": sympy.asin, "acos": sympy.acos, "Abs": sympy.Abs, "Rational": sympy.Rational,
+    "factorial": sympy.factorial, "binomial": sympy.binomial, "erf": sympy.erf, "gamma": sympy.gamma,
+    "Min": sympy.Min, "Max": sympy.Max, "floor": sympy.floor, "ceiling": sympy.ceiling,
 }
 _BOUNDED_ARGUMENTS = {"factorial", "binomial", "gamma"}
 _CONSTANTS = {"pi": sympy.pi, "E": sympy.E, "oo": sympy.oo}
-
-_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-_OPERATOR_NAMES = {
-    ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.BitXor: "^", ast.BitAnd: "&",
-    ast.BitOr: "|", ast.LShift: "<<", ast.RShift: ">>", ast.Not: "not", ast.Invert: "~",
-}
-# Left-leaning chains of one precedence level are flattened, so a long sum is not "deep".
-_CHAINS = ({ast.Add, ast.Sub}, {ast.Mult, ast.Div})
 _APPLY = {
     ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
     ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b,  # Integer / Integer is an exact Rational
-}
-
-_REJECTED = {
-    ast.Attribute: "attribute access is not allowed",
-    ast.Lambda: "lambda is not allowed",
-    ast.ListComp: "comprehensions are not allowed",
-    ast.SetComp: "comprehensions are not allowed",
-    ast.DictComp: "comprehensions are not allowed",
-    ast.GeneratorExp: "comprehensions are not allowed",
-    ast.Subscript: "subscripts are not allowed",
-    ast.Starred: "starred arguments are not allowed",
-    ast.NamedExpr: "assignment expressions (:=) are not allowed",
-    ast.JoinedStr: "f-strings are not allowed",
-    ast.FormattedValue: "f-strings are not allowed",
-    ast.Compare: "comparisons are not allowed",
-    ast.BoolOp: "'and' and 'or' are not allowed",
-    ast.IfExp: "conditional expressions are not allowed",
-    ast.List: "lists, tuples, sets and dicts are not allowed",
-    ast.Tuple: "lists, tuples, sets and dicts are not allowed",
-    ast.Set: "lists, tuples, sets and dicts are not allowed",
-    ast.Dict: "lists, tuples, sets and dicts are not allowed",
-    ast.Await: "await is not allowed",
-    ast.Yield: "yield is not allowed",
-    ast.YieldFrom: "yield is not allowed",
+    ast.MatMult: lambda a, b: a * b,
 }
 
 
-class ExprError(Exception):
-    """The text is not in the safe expression language; the message says why in plain words."""
-
-
-def parse_expr(text: str, *, exact_decimals: bool = False) -> sympy.Expr:
+def parse_expr(text: str, *, exact_decimals: bool = False):
     """Parse ``text`` into a SymPy expression, or raise ExprError. Integers and their ratios stay exact.
 
     Float literals become SymPy Floats; with ``exact_decimals`` they become the
     decimal they spell instead (0.1 -> 1/10), which exact equality checks need.
     """
-    if not isinstance(text, str):
-        raise ExprError(f"expression must be text, not {type(text).__name__}")
-    if len(text) > MAX_LENGTH:
-        raise ExprError(f"expression too long ({len(text)} characters, limit {MAX_LENGTH})")
-    if not text.strip():
-        raise ExprError("expression is empty")
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as exc:
-        raise ExprError(f"syntax error: {exc.msg}") from None
-    except ValueError as exc:  # e.g. a NUL byte
-        raise ExprError(f"syntax error: {exc}") from None
-    except (RecursionError, MemoryError):
-        raise ExprError(f"nesting too deep (limit {MAX_DEPTH} levels)") from None
+    body = check_syntax(text)  # everything static is decided there, without SymPy
     token = _EXACT_DECIMALS.set(exact_decimals)
     try:
-        result = _build(tree.body, 0)
+        result = _build(body, 0)
     finally:
         _EXACT_DECIMALS.reset(token)
     if result.has(sympy.zoo, sympy.nan):
@@ -131,33 +64,50 @@ def parse_expr(text: str, *, exact_decimals: bool = False) -> sympy.Expr:
     return result
 
 
-def _build(node: ast.AST, depth: int) -> sympy.Expr:
-    if depth > MAX_DEPTH:
-        raise ExprError(f"nesting too deep (limit {MAX_DEPTH} levels)")
+def _build(node: ast.AST, depth: int):
+    # check_syntax has already rejected every node, operator and name outside the language.
     if isinstance(node, ast.BinOp):
         return _binop(node, depth)
     if isinstance(node, ast.UnaryOp):
-        if isinstance(node.op, (ast.USub, ast.UAdd)):
-            operand = _build(node.operand, depth + 1)
-            return -operand if isinstance(node.op, ast.USub) else operand
-        raise ExprError(f"operator '{_OPERATOR_NAMES[type(node.op)]}' is not allowed")
+        operand = _build(node.operand, depth + 1)
+        return -operand if isinstance(node.op, ast.USub) else operand
     if isinstance(node, ast.Constant):
         return _constant(node.value)
     if isinstance(node, ast.Name):
-        return _name(node.id)
+        return _CONSTANTS[node.id] if node.id in _CONSTANTS else sympy.Symbol(node.id, real=True)
     if isinstance(node, ast.Call):
         return _call(node, depth)
-    raise ExprError(_REJECTED.get(type(node), f"'{type(node).__name__}' is not allowed"))
+    if isinstance(node, ast.List):
+        return _matrix(node, depth)
+    raise ExprError(f"'{type(node).__name__}' is not allowed")  # pragma: no cover -- check_syntax rejects it
 
 
-def _binop(node: ast.BinOp, depth: int) -> sympy.Expr:
+def _matrix(node: ast.List, depth: int) -> sympy.ImmutableMatrix:
+    rows, cols = matrix_shape(node)
+    cells = [row.elts if isinstance(row, ast.List) else [row] for row in node.elts]
+    values = [[_scalar(_build(cell, depth + 2), "a matrix entry") for cell in row] for row in cells]
+    return sympy.ImmutableMatrix(rows, cols, [v for row in values for v in row])
+
+
+def _is_matrix(value) -> bool:
+    return isinstance(value, sympy.MatrixBase)
+
+
+def _scalar(value, where: str):
+    if _is_matrix(value):
+        raise ExprError(f"{where} must be a number, not a {_shape(value)} matrix")
+    return value
+
+
+def _shape(value) -> str:
+    return f"{value.rows}×{value.cols}"
+
+
+def _binop(node: ast.BinOp, depth: int):
     op = type(node.op)
-    if op not in _BINARY:
-        hint = " (use ** for powers)" if op is ast.BitXor else ""
-        raise ExprError(f"operator '{_OPERATOR_NAMES[op]}' is not allowed{hint}")
     if op is ast.Pow:
         return _power(_build(node.left, depth + 1), _build(node.right, depth + 1))
-    group = next(g for g in _CHAINS if op in g)
+    group = next(g for g in CHAINS if op in g)
     chain = []
     while isinstance(node, ast.BinOp) and type(node.op) in group:
         chain.append(node)
@@ -165,14 +115,45 @@ def _binop(node: ast.BinOp, depth: int) -> sympy.Expr:
     value = _build(node, depth + 1)
     for link in reversed(chain):
         right = _build(link.right, depth + 1)
-        if isinstance(link.op, ast.Div) and right == 0:
-            raise ExprError("division by zero")
-        value = _APPLY[type(link.op)](value, right)
+        value = _apply(type(link.op), value, right)
         _check_size(value)
     return value
 
 
-def _power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
+def _apply(op: type, left, right):
+    if not (_is_matrix(left) or _is_matrix(right)):
+        if op is ast.MatMult:
+            raise ExprError("'@' multiplies matrices; use * for numbers")
+        if op is ast.Div and right == 0:
+            raise ExprError("division by zero")
+        return _APPLY[op](left, right)
+    if op in (ast.Add, ast.Sub):
+        if not (_is_matrix(left) and _is_matrix(right)):
+            raise ExprError("cannot add a number and a matrix")
+        if left.shape != right.shape:
+            raise ExprError(f"cannot add a {_shape(left)} and a {_shape(right)} matrix")
+    elif op is ast.Div:
+        if _is_matrix(right):
+            raise ExprError("cannot divide by a matrix (use inverse(M))")
+        if right == 0:
+            raise ExprError("division by zero")
+    elif _is_matrix(left) and _is_matrix(right) and left.cols != right.rows:
+        raise ExprError(f"cannot multiply a {_shape(left)} by a {_shape(right)} matrix")
+    elif op is ast.MatMult and not (_is_matrix(left) and _is_matrix(right)):
+        raise ExprError("'@' multiplies two matrices; use * to scale a matrix by a number")
+    return sympy.ImmutableMatrix(_APPLY[op](left, right))
+
+
+def _power(base, exponent):
+    exponent = _scalar(exponent, "an exponent")
+    if _is_matrix(base):
+        if base.rows != base.cols:
+            raise ExprError(f"only square matrices have powers, not a {_shape(base)} matrix")
+        if not exponent.is_Integer or abs(exponent) > MAX_MATRIX_EXPONENT:
+            raise ExprError(f"a matrix power needs a whole exponent of at most {MAX_MATRIX_EXPONENT}")
+        if exponent < 0:
+            base, exponent = _inverse(base), -exponent
+        return _check_size(sympy.ImmutableMatrix(base ** int(exponent)))
     # Bound the result before SymPy computes it: 9**9**9**9 must fail fast, not fill memory.
     if exponent.is_Number:
         if abs(exponent) > MAX_EXPONENT:
@@ -187,9 +168,13 @@ def _power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
     return _check_size(sympy.Pow(base, exponent))
 
 
-def _check_size(value: sympy.Expr) -> sympy.Expr:
+def _check_size(value):
     # Checked after every operation: NaN breaks later comparisons, and a huge Float makes
     # sin/tan of it reduce modulo pi at millions of digits.
+    if _is_matrix(value):
+        for entry in value:
+            _check_size(entry)
+        return value
     if value is sympy.nan or value is sympy.zoo:
         raise ExprError(_UNDEFINED)
     too_large = (max(abs(value.p).bit_length(), value.q.bit_length()) > MAX_BITS if value.is_Rational
@@ -200,53 +185,24 @@ def _check_size(value: sympy.Expr) -> sympy.Expr:
 
 
 def _constant(value: object) -> sympy.Expr:
-    if isinstance(value, bool) or value is None or value is Ellipsis:
-        raise ExprError(f"constant {value!r} is not allowed")
-    if isinstance(value, (str, bytes)):
-        raise ExprError("strings are not allowed")
-    if isinstance(value, complex):
-        raise ExprError("complex numbers are not allowed")
     if isinstance(value, int):
         if abs(value) >= 10**MAX_LITERAL_DIGITS:
             raise ExprError(f"integer literal too large ({len(str(abs(value)))} digits, limit {MAX_LITERAL_DIGITS})")
         return sympy.Integer(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ExprError("number out of range (float literals must be finite)")
-        # repr() is the shortest text that reads back as this float: the decimal the author wrote.
-        return sympy.Rational(repr(value)) if _EXACT_DECIMALS.get() else sympy.Float(value)
-    raise ExprError(f"constant {value!r} is not allowed")
+    if not math.isfinite(value):
+        raise ExprError("number out of range (float literals must be finite)")
+    # repr() is the shortest text that reads back as this float: the decimal the author wrote.
+    return sympy.Rational(repr(value)) if _EXACT_DECIMALS.get() else sympy.Float(value)
 
 
-def _name(ident: str) -> sympy.Expr:
-    if ident.startswith("_") or not _NAME_RE.match(ident):
-        raise ExprError(f"name '{ident}' is not allowed")
-    if ident in _CONSTANTS:
-        return _CONSTANTS[ident]
-    if ident in _FUNCTIONS:
-        raise ExprError(f"function '{ident}' must be called, e.g. {ident}(x)")
-    if ident == "I":
-        raise ExprError("name 'I' is not allowed (complex numbers are not supported)")
-    return sympy.Symbol(ident, real=True)
-
-
-def _call(node: ast.Call, depth: int) -> sympy.Expr:
-    if not isinstance(node.func, ast.Name):
-        raise ExprError(_REJECTED.get(type(node.func), "only allow-listed functions may be called"))
+def _call(node: ast.Call, depth: int):
     name = node.func.id
-    if name.startswith("_") or not _NAME_RE.match(name):
-        raise ExprError(f"name '{name}' is not allowed")
-    if name not in _FUNCTIONS:
-        raise ExprError(f"function '{name}' is not allowed")
-    if node.keywords:
-        raise ExprError("keyword arguments are not allowed")
-    if any(isinstance(arg, ast.Starred) for arg in node.args):
-        raise ExprError("starred arguments are not allowed")
-    function, least, most = _FUNCTIONS[name]
-    if not least <= len(node.args) <= most:
-        wanted = str(least) if least == most else f"{least} to {most}"
-        raise ExprError(f"{name}() takes {wanted} argument(s), got {len(node.args)}")
+    if name == "Matrix":
+        return _matrix(node.args[0], depth + 1)
     args = [_build(arg, depth + 1) for arg in node.args]
+    if name in _MATRIX_FUNCTIONS:
+        return _check_size(_MATRIX_FUNCTIONS[name](*args))
+    args = [_scalar(arg, f"the argument of {name}()") for arg in args]
     if name in _BOUNDED_ARGUMENTS:
         for arg in args:
             if arg.is_number and not _magnitude_at_most(arg, MAX_ARGUMENT):
@@ -256,11 +212,66 @@ def _call(node: ast.Call, depth: int) -> sympy.Expr:
                 and not _magnitude_at_most(args[1], MAX_PRODUCT):
             raise ExprError(f"argument too large: binomial of a non-integer needs k <= {MAX_PRODUCT}")
     try:
-        value = function(*args)
+        value = _SCALAR[name](*args)
     except (TypeError, ValueError, ArithmeticError) as exc:
         raise ExprError(f"{name}(): {str(exc).splitlines()[0] if str(exc) else 'invalid arguments'}") from None
     _check_size(value)
     return value
+
+
+def _need_matrix(name: str, value, square: bool = False):
+    if not _is_matrix(value):
+        raise ExprError(f"{name}() needs a matrix, e.g. {name}(Matrix([[1, 2], [3, 4]]))")
+    if square and value.rows != value.cols:
+        raise ExprError(f"{name}() needs a square matrix, not a {_shape(value)} one")
+    return value
+
+
+def _side(name: str, value) -> int:
+    """A dimension given as a number: a whole number from 1 to MAX_MATRIX_SIDE, checked before building."""
+    value = _scalar(value, f"the size in {name}()")
+    if not (value.is_Integer and 1 <= value <= MAX_MATRIX_SIDE):
+        raise ExprError(f"{name}() needs a whole size from 1 to {MAX_MATRIX_SIDE}, got {_short(value)}")
+    return int(value)
+
+
+def _vector(name: str, value):
+    _need_matrix(name, value)
+    if value.cols != 1 and value.rows != 1:
+        raise ExprError(f"{name}() needs vectors, not a {_shape(value)} matrix")
+    return value
+
+
+def _dot(u, v):
+    u, v = _vector("dot", u), _vector("dot", v)
+    if len(u) != len(v):
+        raise ExprError(f"dot() needs vectors of the same length, got {len(u)} and {len(v)}")
+    return sympy.Add(*(a * b for a, b in zip(u, v)))
+
+
+def _inverse(m):
+    _need_matrix("inverse", m, square=True)
+    if m.det() == 0:
+        raise ExprError("inverse(): the matrix is singular (its determinant is 0)")
+    return sympy.ImmutableMatrix(m.inv())
+
+
+def _norm(m):
+    _need_matrix("norm", m)
+    return sympy.sqrt(sympy.Add(*(abs(x) ** 2 if not x.is_real else x ** 2 for x in m)))  # Euclidean/Frobenius
+
+
+_MATRIX_FUNCTIONS = {
+    "det": lambda m: _need_matrix("det", m, square=True).det(),
+    "transpose": lambda m: sympy.ImmutableMatrix(_need_matrix("transpose", m).T),
+    "trace": lambda m: _need_matrix("trace", m, square=True).trace(),
+    "inverse": _inverse,
+    "rank": lambda m: sympy.Integer(_need_matrix("rank", m).rank()),
+    "eye": lambda n: sympy.ImmutableMatrix(sympy.eye(_side("eye", n))),
+    "zeros": lambda m, n=None: sympy.ImmutableMatrix(sympy.zeros(_side("zeros", m), _side("zeros", m if n is None else n))),
+    "dot": _dot,
+    "norm": _norm,
+}
 
 
 def _magnitude_at_most(value: sympy.Expr, limit: int) -> bool:

@@ -7,6 +7,7 @@ passes must never rest on a numerical coincidence.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 
@@ -33,7 +34,12 @@ def run_expr_check(check) -> CheckResult:
     except ExprError as exc:
         return CheckResult("error", "", METHOD, str(exc))
     if rhs is not None:
+        if isinstance(lhs, sympy.MatrixBase) or isinstance(rhs, sympy.MatrixBase):
+            return _check_matrix_equals(lhs, rhs)
         return _check_equals(lhs, rhs)
+    if isinstance(lhs, sympy.MatrixBase):
+        return CheckResult("error", "", METHOD, f"'approx' needs a number, but expr is a {lhs.rows}×{lhs.cols} "
+                                                "matrix (compare matrices with 'equals')")
     return _check_approx(lhs, check.approx, check.tol if check.tol is not None else DEFAULT_TOL)
 
 
@@ -76,6 +82,21 @@ def _check_equals(lhs: sympy.Expr, rhs: sympy.Expr) -> CheckResult:
         return failed("not equal", METHOD, f"not equal: expr - equals = {_short(difference)}")
     return failed("undecided", METHOD, f"undecidable: SymPy could not prove expr = equals, and they agree "
                                        f"at {_PROBES} random points")
+
+
+def _check_matrix_equals(lhs, rhs) -> CheckResult:
+    """Matrices are equal when their shapes match and SymPy proves every entry of the difference zero."""
+    def shape(m) -> str:
+        return f"{m.rows}×{m.cols} matrix" if isinstance(m, sympy.MatrixBase) else "number"
+
+    if shape(lhs) != shape(rhs):
+        return failed(f"{shape(lhs)} vs {shape(rhs)}", METHOD, f"not equal: expr is a {shape(lhs)}, equals a {shape(rhs)}")
+    for index, (left, right) in enumerate(zip(lhs, rhs)):
+        result = _check_equals(left, right)
+        if result.status != "pass":
+            row, col = divmod(index, lhs.cols)
+            return dataclasses.replace(result, explanation=f"entry ({row + 1}, {col + 1}): {result.explanation}")
+    return passed(f"{shape(lhs)}, equal", METHOD, "SymPy proves every entry of expr - equals to be 0")
 
 
 def _zero(diff: sympy.Expr) -> tuple[bool | None, sympy.Expr]:

@@ -71,9 +71,9 @@ def _preload() -> None:
     # Import every check module once per worker, so no check pays for NumPy or SymPy itself.
     import importlib
 
-    modules = sorted({name.partition(".")[0] for name in registry.known_functions()})
-    for module in ["expr_check", *modules]:
+    modules = sorted({info.module for info in registry.catalogue().values()})
+    for module in [f"{__package__}.expr_check", *modules]:
         try:
-            importlib.import_module(f"{__package__}.{module}")
+            importlib.import_module(module)
         except Exception:  # noqa: BLE001 -- a broken module is reported when a check resolves it
             pass

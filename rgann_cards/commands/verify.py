@@ -12,10 +12,30 @@ def register(sub) -> None:
     add_paths(p, dist=False)
     p.add_argument("--only", action="append", metavar="ID", help="exercise id to verify (repeatable)")
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="time limit per check (default 30)")
+    p.add_argument("--list", action="store_true",
+                   help="list every installed named check with its parameters and description, and exit")
     p.set_defaults(func=run)
 
 
+def list_checks() -> int:
+    """Every named check content may call, built-in or from an installed plugin; read without importing them."""
+    from ..checks.registry import ENTRY_POINT_GROUP, catalogue
+
+    infos = catalogue()
+    for info in infos.values():
+        params = ", ".join(f"{k}={v!r}" for k, v in info.params.items())
+        print(f"{info.name}({params})    [{info.module}]")
+        for line in (info.doc or "(no description)").splitlines():
+            print(f"    {line}" if line.strip() else "")
+        print()
+    print(f"{len(infos)} named checks. A course adds its own by installing a package that registers a module "
+          f"in the entry-point group '{ENTRY_POINT_GROUP}' (docs/checks.md).")
+    return 0
+
+
 def run(args) -> int:
+    if args.list:
+        return list_checks()
     from ..content.load import load_course
     from ..checks.verify import verify
 

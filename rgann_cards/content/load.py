@@ -133,6 +133,7 @@ def _cross_check(
     problems: ProblemCollector,
 ) -> None:
     """Rules that span files: unique ids and deck names, resolvable citations, figures, checks, markup."""
+    from ..checks.expr_syntax import ExprError, check_syntax
     from ..checks.registry import RegistryError, check_params, known_functions
     from ..diagrams import known_figures
 
@@ -152,6 +153,16 @@ def _cross_check(
             hint = f"did you mean '{close[0]}'?" if close else f"available: {', '.join(sorted(figures)) or 'none'}"
             problems.add(doc.loc(path + ("figure",)), f"unknown figure '{name}' ({hint})")
 
+    def check_expression(doc: SourceDoc, path: Path_, check) -> None:
+        # Only the syntax: evaluating needs SymPy, which lint does not load.
+        for field in ("expr", "equals"):
+            text = getattr(check, field)
+            if isinstance(text, str):
+                try:
+                    check_syntax(text)
+                except ExprError as exc:
+                    problems.add(doc.loc(path + (field,)), f"invalid expression in '{field}': {exc}")
+
     def check_markup(doc: SourceDoc, path: Path_, text: str | None, cloze: bool = False) -> None:
         for message in markup.problems(text or "", cloze=cloze):
             problems.add(doc.loc(path), message)
@@ -169,12 +180,10 @@ def _cross_check(
             check_figure(doc, at, ex.figure)
             for k, check in enumerate(ex.checks):
                 if check.function is None:
+                    check_expression(doc, at + ("checks", k), check)
                     continue
                 if check.function not in functions:
-                    close = difflib.get_close_matches(check.function, sorted(functions), n=1)
-                    hint = f" (did you mean '{close[0]}'?)" if close else ""
-                    problems.add(doc.loc(at + ("checks", k, "function")),
-                                 f"unknown check function '{check.function}'{hint}")
+                    problems.add(doc.loc(at + ("checks", k, "function")), unknown_check(check.function, functions))
                     continue
                 try:
                     check_params(check.function, check.params)
@@ -191,6 +200,17 @@ def _cross_check(
                 for field in ("front", "back", "extra"):
                     check_markup(doc, card_at + (field,), getattr(card, field))
                 check_markup(doc, card_at + ("cloze",), card.cloze, cloze=True)
+
+
+def unknown_check(name: str, functions: set[str]) -> str:
+    """Say what is available and how a course adds its own: authors meet this first when they write a check."""
+    close = difflib.get_close_matches(name, sorted(functions), n=1)
+    if close:
+        return f"unknown check function '{name}' (did you mean '{close[0]}'?)"
+    modules = sorted({f.partition(".")[0] for f in functions})
+    return (f"unknown check function '{name}' (installed check modules: {', '.join(modules) or 'none'}; "
+            "'rgann-cards verify --list' shows every check; a course's own checks are a package that "
+            "registers its module in the entry-point group 'rgann_cards.checks', see docs/checks.md)")
 
 
 def load_course(content_dir: Path) -> Course:
