@@ -58,45 +58,86 @@ def cache_key(name: str) -> str:
     return digest.hexdigest()[:20]
 
 
-def render_figures(names, cache_dir: Path | None = DEFAULT_CACHE_DIR) -> dict[str, bytes]:
-    """SVG bytes for each named figure, sorted by name. ``cache_dir=None`` draws everything and caches nothing."""
+def render_figures(names, cache_dir: Path | None = DEFAULT_CACHE_DIR, diagrams: dict | None = None) -> dict[str, bytes]:
+    """SVG bytes for each named figure, sorted by name. ``cache_dir=None`` draws everything and caches nothing.
+
+    ``diagrams`` are the course's declarative diagrams (name -> Diagram); a name found there is drawn
+    from its data, any other name by the built-in figure module of that name.
+    """
+    diagrams = diagrams or {}
     svgs: dict[str, bytes] = {}
     for name in sorted(set(names)):
+        diagram = diagrams.get(name)
+        draw = (lambda n=name, d=diagram: draw_diagram_svg(n, d)) if diagram is not None else \
+            (lambda n=name: draw_svg(n))
         if cache_dir is None:
-            svgs[name] = draw_svg(name)
+            svgs[name] = draw()
             continue
-        path = Path(cache_dir) / f"{name}-{cache_key(name)}.svg"
+        key = diagram_key(name, diagram) if diagram is not None else cache_key(name)
+        path = Path(cache_dir) / f"{name}-{key}.svg"
         try:
             svgs[name] = path.read_bytes()
         except FileNotFoundError:
-            svgs[name] = draw_svg(name)
+            svgs[name] = draw()
             _store(path, svgs[name])
     return svgs
+
+
+def diagram_key(name: str, diagram) -> str:
+    """A hex digest of everything that determines a declarative diagram's bytes: its data and the drawing code."""
+    parts = [KEY_VERSION, "diagram", name, json.dumps(_without_locations(diagram.model_dump(by_alias=True)),
+                                                      sort_keys=True), _read(_HERE / "declarative.py"),
+             _read(_HERE / "style.py"), _read(__file__), _library_versions()]
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8")
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()[:20]
+
+
+def _without_locations(value):
+    # Where a diagram sits in its file must not redraw it: only what it says counts.
+    if isinstance(value, dict):
+        return {k: _without_locations(v) for k, v in value.items() if k != "loc"}
+    if isinstance(value, list):
+        return [_without_locations(v) for v in value]
+    return value
+
+
+def draw_diagram_svg(name: str, diagram) -> bytes:
+    """Draw a declarative diagram now (no cache) and return its SVG bytes, in the style of every figure."""
+    from . import declarative
+
+    return _to_svg(name, diagram.title, lambda: declarative.draw(diagram, name))
 
 
 def draw_svg(name: str) -> bytes:
     """Draw one figure now (no cache) and return its SVG bytes."""
     module = figure_module(name)
+    return _to_svg(name, module.TITLE, module.draw)
+
+
+def _to_svg(name: str, title: str, make) -> bytes:
     mpl = _matplotlib()
     from . import style
 
     # rc_context, not global rcParams: drawing must neither depend on nor leak into other matplotlib users.
     with mpl.rc_context({**style.RC, "svg.id": f"{name}-figure"}):
-        fig = module.draw()
+        fig = make()
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="svg", metadata={"Title": module.TITLE, **_METADATA})
+        fig.savefig(buffer, format="svg", metadata={"Title": title, **_METADATA})
     svg = _add_titles(buffer.getvalue().decode("utf-8"), fig.rgann_labels)
     return _namespace_ids(svg, f"{name}-").encode("utf-8")
 
 
-def render_png(name: str, path: Path, *, dpi: int = 150) -> None:
-    """Draw one figure as a PNG (for reviewing the drawing; the outputs use SVG)."""
-    module = figure_module(name)
+def render_png(name: str, path: Path, *, dpi: int = 150, diagram=None) -> None:
+    """Draw one figure (or a declarative diagram) as a PNG, for reviewing the drawing; the outputs use SVG."""
     mpl = _matplotlib()
-    from . import style
+    from . import declarative, style
 
     with mpl.rc_context(style.RC):
-        module.draw().savefig(path, format="png", dpi=dpi, metadata={"Software": None})
+        fig = declarative.draw(diagram, name) if diagram is not None else figure_module(name).draw()
+        fig.savefig(path, format="png", dpi=dpi, metadata={"Software": None})
 
 
 def _matplotlib():
