@@ -15,6 +15,7 @@ from .atomic import write_all
 from .errors import ContentError, Problem
 from .diagrams.render import DEFAULT_CACHE_DIR as DEFAULT_FIGURE_CACHE
 from .content.load import load_course
+from .content.media import figure_file
 from .content.lock import LOCK_NAME, now, read_lock
 from .content.model import Course
 from .checks.verify import Verification, verify
@@ -64,22 +65,29 @@ def render_json(course: Course, verification: Verification) -> bytes:
 
 def _remove_stale_figures(directory: Path, keep: set[str]) -> None:
     """Figures no longer used by the course: removed after a successful build, never before."""
-    for path in directory.glob("*.svg"):
-        if path.stem not in keep:
+    if not directory.is_dir():
+        return
+    for path in directory.rglob("*"):
+        if path.is_file() and path.suffix in (".svg", ".png", ".jpg", ".jpeg") \
+                and path.relative_to(directory).as_posix() not in keep:
             path.unlink()
 
 
 def used_figures(course: Course) -> set[str]:
-    """Every figure an exercise or card refers to."""
+    """Every figure an exercise or card refers to (a figure name or a media file)."""
     names = {ex.figure for _, ex in course.exercises() if ex.figure}
     return names | {card.figure for _, ex in course.exercises() for card in ex.cards if card.figure}
 
 
-def render_figures(course: Course, cache_dir: Path | None = DEFAULT_FIGURE_CACHE) -> dict[str, bytes]:
-    """SVG bytes of every figure the course uses (drawn, or read from the cache)."""
+def render_figures(course: Course, cache_dir: Path | None = DEFAULT_FIGURE_CACHE,
+                   names: set[str] | None = None) -> dict[str, bytes]:
+    """SVG bytes of every figure the course uses (drawn, or read from the cache); media files as they are."""
+    from .content.media import is_media_ref
     from .diagrams.render import render_figures as render
 
-    return render(used_figures(course), cache_dir)
+    names = used_figures(course) if names is None else names
+    drawn = render({n for n in names if not is_media_ref(n)}, cache_dir, course.diagrams)
+    return {**drawn, **{n: course.media[n] for n in sorted(names) if is_media_ref(n)}}
 
 
 def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("anki", "html", "json"),
@@ -97,7 +105,7 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
     times["figures"] = time.perf_counter() - start
     start = time.perf_counter()
     # the quiz shows (and can open) these files; they are the same bytes Anki and the HTML get
-    outputs.update({Path(dist_dir) / FIGURES_DIR / f"{name}.svg": svg for name, svg in svgs.items()})
+    outputs.update({Path(dist_dir) / FIGURES_DIR / figure_file(name): svg for name, svg in svgs.items()})
     if "anki" in targets:
         from .export.anki import Media, build_notes, build_package
 
@@ -105,7 +113,8 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
         clock = now()
         lock = read_lock(lock_path, clock)
         verified = {ex.id: verification.verified_line(ex.id) for _, ex in course.exercises()}
-        media = {name: Media.from_bytes(svg, ".svg") for name, svg in svgs.items()}
+        media = {name: Media.from_bytes(data, Path(figure_file(name)).suffix) for name, data in
+                 {**course.media, **svgs}.items()}
         notes = build_notes(course, verified, media)
         outputs[Path(dist_dir) / APKG_NAME] = build_package(course, notes, list(media.values()), lock, clock)
         outputs[lock_path] = lock.to_bytes()
@@ -123,7 +132,8 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
         raise ContentError(report.warnings)
     start = time.perf_counter()
     report.written = write_all(outputs)
-    _remove_stale_figures(Path(dist_dir) / FIGURES_DIR, keep=set(svgs))
-    report.outputs = sorted(p for p in outputs if p.name != LOCK_NAME and p.parent.name != FIGURES_DIR)
+    _remove_stale_figures(Path(dist_dir) / FIGURES_DIR, keep={figure_file(name) for name in svgs})
+    figures_dir = Path(dist_dir) / FIGURES_DIR
+    report.outputs = sorted(p for p in outputs if p.name != LOCK_NAME and not p.is_relative_to(figures_dir))
     times["write"] = time.perf_counter() - start
     return report

@@ -46,6 +46,19 @@ def copy_tree(src: Path, dst: Path) -> Path:
     return dst
 
 
+@pytest.fixture(scope="session")
+def plugin_site(tmp_path_factory) -> Path:
+    """The plugin of tests/fixtures/plugin-linalg, pip-installed for real into its own directory.
+
+    Commands find it when that directory is on PYTHONPATH; the test venv itself never sees it.
+    """
+    site = tmp_path_factory.mktemp("plugin-site")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--disable-pip-version-check",
+                    "--target", str(site), str(FIXTURES / "plugin-linalg")], check=True, capture_output=True)
+    assert any(site.glob("rgann_linalg_checks-*.dist-info"))
+    return site
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A working directory with the valid fixture course in ./content."""

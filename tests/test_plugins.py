@@ -40,16 +40,6 @@ exercises:
 """
 
 
-@pytest.fixture(scope="module")
-def plugin_site(tmp_path_factory) -> Path:
-    """The fixture plugin, pip-installed into its own directory."""
-    site = tmp_path_factory.mktemp("plugin-site")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--disable-pip-version-check",
-                    "--target", str(site), str(FIXTURES / "plugin-linalg")], check=True, capture_output=True)
-    assert any(site.glob("rgann_linalg_checks-*.dist-info"))
-    return site
-
-
 def _course(tmp_path: Path, value: str = "5") -> Path:
     copy_tree(FIXTURES / "valid", tmp_path / "content")
     (tmp_path / "content" / "sheet01" / "task09-linalg.yaml").write_text(LINALG_DECK.replace("VALUE", value), "utf-8")

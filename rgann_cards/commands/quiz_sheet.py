@@ -22,8 +22,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from ..atomic import write_all
-    from ..build import ANSWER_KEY_NAME, QUIZ_NAME
-    from ..diagrams.render import render_figures
+    from ..build import ANSWER_KEY_NAME, QUIZ_NAME, render_figures
     from ..export.html import render_answer_key, render_quiz, select
     from ..content.load import load_course
     from ..checks.verify import verify
@@ -33,7 +32,7 @@ def run(args) -> int:
     chosen = select(course, seed=args.seed, count=args.count, tag=args.tag, deck=args.deck, shuffle=args.shuffle)
     verification = verify(course)
     verification.raise_on_failure()
-    figures = render_figures({ex.figure for _, ex in chosen if ex.figure})  # the key shows them with the answers
+    figures = render_figures(course, names={ex.figure for _, ex in chosen if ex.figure})  # the key shows them
     outputs = {
         args.dist / QUIZ_NAME: render_quiz(course, chosen, seed=args.seed),
         args.dist / ANSWER_KEY_NAME: render_answer_key(course, verification, chosen, figures, seed=args.seed),

@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import markup
 from ..errors import ContentError, ProblemCollector, SourceLocation, display_path
+from .assets import ASSET_DIRS, Assets
 from .model import Course, CourseInfo, Deck, Exercise, Reference
 from .validate import validate
 from .yamlsource import Path_, SourceDoc, read_yaml
@@ -22,10 +23,12 @@ _DECK_CHILDREN = {"exercises": {"checks": {}, "cards": {}}}
 
 def deck_files(content_dir: Path) -> list[Path]:
     """Deck files in course order: sorted by their path below content/."""
-    return sorted(
-        (p for p in content_dir.rglob("*.yaml") if p.relative_to(content_dir).as_posix() not in RESERVED),
-        key=lambda p: p.relative_to(content_dir).as_posix(),
-    )
+    def is_deck(path: Path) -> bool:
+        relative = path.relative_to(content_dir)
+        return relative.as_posix() not in RESERVED and relative.parts[0] not in ASSET_DIRS
+
+    return sorted((p for p in content_dir.rglob("*.yaml") if is_deck(p)),
+                  key=lambda p: p.relative_to(content_dir).as_posix())
 
 
 def _stamp(doc: SourceDoc, data: Any, path: Path_, children: dict, problems: ProblemCollector) -> None:
@@ -130,14 +133,13 @@ def _cross_check(
     loaded: list[tuple[Deck | None, list[tuple[Path_, Exercise]], SourceDoc]],
     refs: dict[str, Reference],
     broken_refs: set[str],
+    assets: Assets,
     problems: ProblemCollector,
 ) -> None:
     """Rules that span files: unique ids and deck names, resolvable citations, figures, checks, markup."""
     from ..checks.expr_syntax import ExprError, check_syntax
     from ..checks.registry import RegistryError, check_params, known_functions
-    from ..diagrams import known_figures
-
-    figures, functions = known_figures(), known_functions()
+    functions = known_functions()
     seen_ids: dict[str, SourceLocation] = {}
     seen_decks: dict[str, SourceLocation] = {}
 
@@ -148,10 +150,7 @@ def _cross_check(
             seen_ids[ident] = loc
 
     def check_figure(doc: SourceDoc, path: Path_, name: str | None) -> None:
-        if name is not None and name not in figures:
-            close = difflib.get_close_matches(name, sorted(figures), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"available: {', '.join(sorted(figures)) or 'none'}"
-            problems.add(doc.loc(path + ("figure",)), f"unknown figure '{name}' ({hint})")
+        assets.check_figure(doc.loc(path + ("figure",)), name)
 
     def check_expression(doc: SourceDoc, path: Path_, check) -> None:
         # Only the syntax: evaluating needs SymPy, which lint does not load.
@@ -166,6 +165,7 @@ def _cross_check(
     def check_markup(doc: SourceDoc, path: Path_, text: str | None, cloze: bool = False) -> None:
         for message in markup.problems(text or "", cloze=cloze):
             problems.add(doc.loc(path), message)
+        assets.check_images(doc.loc(path), text)
 
     for deck, exercises, doc in loaded:
         if deck is not None:
@@ -225,8 +225,10 @@ def load_course(content_dir: Path) -> Course:
     if not files:
         problems.add(SourceLocation(display_path(content_dir)), "no deck files (*.yaml) found")
     loaded = [result for result in (_load_deck(f, problems) for f in files) if result is not None]
-    _cross_check(loaded, refs, broken_refs, problems)
+    assets = Assets(content_dir, problems)
+    _cross_check(loaded, refs, broken_refs, assets, problems)
     problems.raise_if_any()
     assert info is not None  # a missing course.yaml is a problem raised above
     return Course(info=info, decks=tuple(deck for deck, _, _ in loaded if deck), references=refs,
-                  warnings=problems.sorted_warnings())
+                  warnings=problems.sorted_warnings(), diagrams=assets.diagrams,
+                  media={ref: media.data for ref, media in sorted(assets.media.items())})

@@ -8,7 +8,7 @@ exports -- can still report ``path:line`` for what they find.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -17,6 +17,8 @@ from ..errors import Problem, SourceLocation
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*[a-z0-9]$"
 TAG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_:.-]*$"
 CLOZE_RE = re.compile(r"\{\{c(\d+)::")
+# A built-in figure or course diagram by name, or a file under media/ (checked in content/media.py).
+FIGURE_PATTERN = r"^(?:[a-z][a-z0-9_]*|media/\S+)$"
 
 
 def _not_blank(value: str) -> str:
@@ -125,7 +127,7 @@ class Card(_Strict):
     back: Text | None = None
     cloze: Text | None = None
     extra: Text | None = None
-    figure: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+    figure: str | None = Field(default=None, pattern=FIGURE_PATTERN)
     tags: list[Tag] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -157,7 +159,7 @@ class Exercise(_Strict):
     question: Text
     answer: Text
     key_points: list[Text] = Field(min_length=1)
-    figure: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+    figure: str | None = Field(default=None, pattern=FIGURE_PATTERN)
     sources: list[Text] = Field(default_factory=list)
     references: list[Id] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
@@ -193,6 +195,8 @@ class Course(BaseModel):
     decks: tuple[Deck, ...]
     references: dict[str, Reference]
     warnings: tuple[Problem, ...] = ()  # located, sorted; printed by lint and build, errors under --strict
+    diagrams: dict[str, Any] = Field(default_factory=dict)  # name -> Diagram (content/diagrams/NAME.yaml)
+    media: dict[str, bytes] = Field(default_factory=dict)  # "media/x.png" -> checked (and, for SVG, safe) bytes
 
     def full_deck_name(self, deck: Deck) -> str:
         return f"{self.info.root_deck}::{deck.deck}"

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .. import markup
 from ..content.lock import Lock, content_hash
+from .images import anki_images
 from ..content.model import Course, Deck, Exercise, Reference
 from .anki_notetypes import ROOT_DECK_ID, SORT_FIELD, NoteTypeSpec, notetype_specs
 
@@ -83,22 +84,26 @@ def _tags(deck: Deck, *groups: list[str]) -> tuple[str, ...]:
 def build_notes(course: Course, verified: dict[str, str], figures: dict[str, Media]) -> list[NoteData]:
     """Render every exercise and card of the course, in course order."""
     notes: list[NoteData] = []
+
+    def render(text: str, **kwargs) -> str:
+        return anki_images(markup.render(text, **kwargs), figures)  # Markdown images become media files
+
     for deck in course.decks:
         deck_name = course.full_deck_name(deck)
         for ex in deck.exercises:
             shared = _shared_fields(ex, course, verified, figures)
-            key_points = "".join(f"<li>{markup.render(p)}</li>" for p in ex.key_points)
+            key_points = "".join(f"<li>{render(p)}</li>" for p in ex.key_points)
             notes.append(NoteData(ex.id, "exercise", deck_name, (
-                ex.id, escape(ex.label), str(ex.points), markup.render(ex.question), markup.render(ex.answer),
+                ex.id, escape(ex.label), str(ex.points), render(ex.question), render(ex.answer),
                 f"<ul>{key_points}</ul>", *shared, escape(deck.deck),
             ), _tags(deck, ex.tags)))
             context = escape(f"{ex.label} · {deck.deck}")
             for card in ex.cards:
                 tags = _tags(deck, ex.tags, card.tags)
                 if card.kind == "cloze":
-                    body = (markup.render(card.cloze, cloze=True), markup.render(card.extra or ""))
+                    body = (render(card.cloze, cloze=True), render(card.extra or ""))
                 else:
-                    body = (markup.render(card.front), markup.render(card.back))
+                    body = (render(card.front), render(card.back))
                 # a card may show its own figure instead of the exercise's
                 own = _shared_fields(ex, course, verified, figures, card.figure) if card.figure else shared
                 notes.append(NoteData(card.id, card.kind, deck_name, (card.id, *body, context, *own), tags))

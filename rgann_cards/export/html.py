@@ -23,6 +23,7 @@ from ..content.model import Course, Deck, Exercise, Reference
 from ..paths import template_text, templates_dir
 from ..selection import deck_matches, has_tag
 from ..checks.verify import Verification
+from . import images
 from .html_safe import inline_svg, sanitize
 
 Selection = list[tuple[Deck, Exercise]]
@@ -144,24 +145,33 @@ def _quiz_page(course: Course, selection: Selection, kind: str, seed: int | None
 def _view(course: Course, deck: Deck, ex: Exercise, number: int, verification: Verification | None = None,
           figures: dict[str, bytes] | None = None) -> ExerciseView:
     lines = min(2 * ex.points + 3, _MAX_LINES)  # 8 mm each: 1 point 5 lines ... 5 points 13 lines
+    media = course.media
     base = dict(id=ex.id, number=number, label=ex.label, deck=_parts(deck)[1], points=ex.points,
-                question=_html(ex.question), space="box" if _BOX_TAGS & set(ex.tags) else "lines", lines=lines)
+                question=_html(ex.question, media, f"q{number}"), space="box" if _BOX_TAGS & set(ex.tags) else "lines", lines=lines)
     if verification is None:  # the quiz: the answer is not even rendered
         return ExerciseView(**base)
     svg = (figures or {}).get(ex.figure or "")
     results = verification.results.get(ex.id, [])
     return ExerciseView(
-        **base, answer=_html(ex.answer), key_points=[_html(p) for p in ex.key_points],
-        figure=Markup(inline_svg(svg, f"fig{number}-{ex.figure}")) if svg else None,
+        **base, answer=_html(ex.answer, media, f"a{number}"),
+        key_points=[_html(p, media, f"k{number}-{j}") for j, p in enumerate(ex.key_points)],
+        figure=_figure(ex.figure, svg, number) if svg else None,
         sources=list(ex.sources), references=[course.references[k] for k in ex.references],
         verified=verification.verified_line(ex.id),
         checks=[CheckView(c.claim, r.method, r.measured) for c, r in zip(ex.checks, results)],
     )
 
 
-def _html(text: str) -> Markup:
-    """Markdown + math through the one pipeline; only its sanitized output is marked safe."""
-    html = sanitize(markup.render(text, to_mathml))
+def _figure(name: str, data: bytes, number: int) -> Markup:
+    if name.startswith("media/"):
+        return images.figure_html(name, data, f"fig{number}-media", name)
+    return Markup(inline_svg(data, f"fig{number}-{name}"))
+
+
+def _html(text: str, media: dict[str, bytes] | None = None, prefix: str = "img") -> Markup:
+    """Markdown + math through the one pipeline; only its sanitized output (and checked images) is marked safe."""
+    lifted, found = images.lift(markup.render(text, to_mathml))
+    html = images.restore(sanitize(lifted), found, media or {}, prefix)
     # '**How it is addressed.**' alone in a paragraph is a heading: print.css keeps it with what follows
     return Markup(_LEAD_IN.sub(r'<p class="lead-in">\1</p>', html))
 

@@ -107,10 +107,25 @@ def dialect():
     from mdit_py_plugins.dollarmath import dollarmath_plugin
 
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
-    md.disable("image")  # images would be fetched from the network; figures come from diagrams/
+    # Images are files under content/media/ only: lint refuses anything else, and an image that points
+    # elsewhere is never emitted as <img> (it would be fetched from the network); each export puts the file in.
+    md.add_render_rule("image", _image)
     # pandoc rules: no space inside the $ delimiters, no digit after the closing one
     dollarmath_plugin(md, allow_space=False, allow_digits=False, double_inline=True)
     return md
+
+
+def _image(self, tokens, idx, options, env):
+    from ..content.media import MediaError, check_ref
+
+    token = tokens[idx]
+    alt = escape("".join(child.content for child in token.children or []), quote=True)
+    src = token.attrGet("src") or ""
+    try:
+        check_ref(src)
+    except MediaError:
+        return alt
+    return f'<img src="{escape(src, quote=True)}" alt="{alt}">'
 
 
 @lru_cache(maxsize=None)

@@ -29,6 +29,7 @@ from .items import Item
 from .keys import ENTER, QUIT, KeyReader
 from .scheduler import Scheduling, comes_back
 from .store import CardState, Review, Store
+from ..content.media import figure_file
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ class Session:
         self.console.print(screens.legend(("space", "show answer"), ("q", "quit")))
         if self.keys.read() == QUIT:
             return None, 0
-        figure = self.options.figures_dir / f"{item.figure}.svg" if item.figure else None
+        figure = self.options.figures_dir / figure_file(item.figure) if item.figure else None
         figure_ready = figure is not None and figure.is_file()
         use_points = self.options.key_points and bool(item.key_points)
         checklist = [False] * len(item.key_points) if use_points else None
