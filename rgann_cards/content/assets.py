@@ -44,8 +44,9 @@ class Assets:
         names = self.builtin | set(self.diagrams)
         if name not in names:
             close = difflib.get_close_matches(name, sorted(names), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"available: {', '.join(sorted(names)) or 'none'}"
-            self.problems.add(loc, f"unknown figure '{name}' ({hint}; or a file media/NAME.svg, .png or .jpg)")
+            hint = (f"did you mean '{close[0]}'?" if close else
+                    f"available: {', '.join(sorted(names)) or 'none'}; or a file media/NAME.svg, .png or .jpg")
+            self.problems.add(loc, f"unknown figure '{name}' ({hint})")
 
     def check_images(self, loc: SourceLocation, text: str | None) -> None:
         """Every Markdown image in ``text`` is a media file with alt text."""
