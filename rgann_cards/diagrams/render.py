@@ -71,16 +71,23 @@ def render_figures(names, cache_dir: Path | None = DEFAULT_CACHE_DIR, diagrams: 
         draw = (lambda n=name, d=diagram: draw_diagram_svg(n, d)) if diagram is not None else \
             (lambda n=name: draw_svg(n))
         if cache_dir is None:
-            svgs[name] = draw()
+            svgs[name] = _safe(draw())
             continue
         key = diagram_key(name, diagram) if diagram is not None else cache_key(name)
         path = Path(cache_dir) / f"{name}-{key}.svg"
         try:
-            svgs[name] = path.read_bytes()
+            svgs[name] = _safe(path.read_bytes())
         except FileNotFoundError:
-            svgs[name] = draw()
+            svgs[name] = _safe(draw())
             _store(path, svgs[name])
     return svgs
+
+
+def _safe(svg: bytes) -> bytes:
+    # Our own drawings pass the same wall as an author's files (and come back as the same bytes).
+    from .svg_safe import clean_svg
+
+    return clean_svg(svg).data
 
 
 def diagram_key(name: str, diagram) -> str:
