@@ -121,7 +121,7 @@ def test_warm_build_draws_nothing_and_returns_the_same_bytes(svgs, cache_dir, mo
 
 def test_cold_build_draws_each_figure_once(tmp_path, monkeypatch):
     drawn = []
-    monkeypatch.setattr(render, "draw_svg", lambda name: drawn.append(name) or b"<svg/>")
+    monkeypatch.setattr(render, "draw_svg", lambda name: drawn.append(name) or b'<svg xmlns="http://www.w3.org/2000/svg"/>')
     render.render_figures(FIGURES + FIGURES[:2], tmp_path)
     assert drawn == FIGURES
     render.render_figures(FIGURES, tmp_path)
@@ -129,7 +129,7 @@ def test_cold_build_draws_each_figure_once(tmp_path, monkeypatch):
 
 
 def test_changed_parameters_redraw_and_replace_the_stale_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(render, "draw_svg", lambda name: b"<svg/>")
+    monkeypatch.setattr(render, "draw_svg", lambda name: b'<svg xmlns="http://www.w3.org/2000/svg"/>')
     render.render_figures(["gradient_depth"], tmp_path)
     before = render.cache_key("gradient_depth")
     monkeypatch.setitem(render.figure_module("gradient_depth").PARAMS, "max_depth", 30)
