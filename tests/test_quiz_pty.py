@@ -39,9 +39,9 @@ class Quiz:
     """One running quiz process and the keys a student would press."""
 
     def __init__(self, pexpect, project: Path, *args: str, now: datetime = NOW, env: dict | None = None,
-                 argv: list[str] | None = None):
+                 argv: list[str] | None = None, db: Path | None = None):
         self.pexpect = pexpect
-        self.db = project / "progress.sqlite3"
+        self.db = db or project / "progress.sqlite3"
         full_env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "80", "LINES": "24",
                     "RGANN_NOW": now.isoformat(), "RGANN_FUZZ": "0", "XDG_CACHE_HOME": str(project / "cache"),
                     "XDG_DATA_HOME": str(project / "data"), **(env or {})}

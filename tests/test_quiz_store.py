@@ -17,7 +17,7 @@ from rgann_cards.quiz import cache
 from rgann_cards.quiz.items import card_id, items_of
 from rgann_cards.quiz.scheduler import Scheduling, build_queue
 from rgann_cards.quiz.stats import compute
-from rgann_cards.quiz.store import APPLICATION_ID, CardState, Review, Store, StoreError
+from rgann_cards.quiz.store import APPLICATION_ID, CardState, Review, Store, StoreError, StoreWriteError
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
 
@@ -79,8 +79,10 @@ def test_a_failed_answer_leaves_no_trace(tmp_path: Path):
 
     real = store.conn
     store.conn = FailingStateWrite(real)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(StoreWriteError) as info:  # a plain message for the user, and nothing half-written
         answer(store, item, 3)
+    assert str(info.value) == (f"Could not save this answer to {tmp_path / 'p.db'} (disk I/O error). The 0 answers "
+                               "before it in this session are saved; check the disk, then run the quiz again.")
     store.conn = real
     assert store.states() == {} and store.reviews() == []
     store.close()

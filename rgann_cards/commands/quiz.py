@@ -1,8 +1,9 @@
 """`rgann-cards quiz`: a terminal self-quiz with FSRS scheduling; progress in SQLite, one commit per answer.
 
 Exit codes: 0 done or quit, 130 after Ctrl-C (answers given are saved), 1 bad
-content or an unusable progress file (foreign, damaged, newer; never touched),
-2 bad usage (unknown deck, tag or id).
+content, an unusable progress file (foreign, damaged, newer, read-only, full,
+locked; never touched) or an answer that could not be saved (every earlier one
+is), 2 bad usage (unknown deck, tag or id).
 """
 
 from __future__ import annotations

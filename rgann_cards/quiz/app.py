@@ -12,7 +12,7 @@ from pathlib import Path
 from .items import Selection
 from .scheduler import build_queue, clock_from_env, fuzz_from_env
 from .session import Options, Session, next_due
-from .store import Store, default_path
+from .store import Store, StoreWriteError, default_path
 
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT; the answers given are saved
 
@@ -49,7 +49,9 @@ def run_quiz(content: Path, db: Path | None, selection: Selection, *, new_limit:
         console.print()
         console.print(screens.summary(outcome.counts, outcome.seconds, interrupted=outcome.interrupted,
                                       left=outcome.left, next_due=next_due(states, selected, now), now=now,
-                                      new_left=new_left, db=db_path))
+                                      new_left=new_left, db=db_path, failed=outcome.failure is not None))
+    if outcome.failure is not None:
+        raise StoreWriteError(outcome.failure)  # the CLI prints it and exits 1; the summary is above
     return EXIT_INTERRUPTED if outcome.interrupted else 0
 
 

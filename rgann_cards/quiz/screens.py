@@ -150,10 +150,12 @@ def suggestion(recalled: int, total: int, rating: int) -> Text:
 
 
 def summary(counts: dict[int, int], seconds: float, *, interrupted: bool, left: int,
-            next_due: tuple[datetime, int] | None, now: datetime, new_left: int, db: Path) -> RenderableType:
+            next_due: tuple[datetime, int] | None, now: datetime, new_left: int, db: Path,
+            failed: bool = False) -> RenderableType:
     answered = sum(counts.values())
     minutes, secs = divmod(int(seconds), 60)
-    title = "Interrupted; progress saved." if interrupted else "Session over."
+    title = ("Stopped: the last answer could not be saved (see below)." if failed else
+             "Interrupted; progress saved." if interrupted else "Session over.")
     lines = [
         Text(title, style="heading"),
         Text.assemble(f"Answered {answered} card{'s' if answered != 1 else ''} in {minutes}m {secs:02d}s: ",

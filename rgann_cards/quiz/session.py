@@ -28,7 +28,7 @@ from . import screens
 from .items import Item
 from .keys import ENTER, QUIT, KeyReader
 from .scheduler import Scheduling, comes_back
-from .store import CardState, Review, Store
+from .store import CardState, Review, Store, StoreError
 from ..content.media import figure_file
 
 
@@ -48,6 +48,7 @@ class Outcome:
     seconds: float = 0.0
     interrupted: bool = False
     left: int = 0
+    failure: str | None = None  # why an answer could not be saved; the session stopped there
 
 
 def suggested_rating(recalled: int, total: int) -> int:
@@ -102,6 +103,8 @@ class Session:
                 self._answer(item, rating, duration_ms)
         except KeyboardInterrupt:
             self.outcome.interrupted = True
+        except StoreError as exc:  # full disk, lock, file replaced: stop; every earlier answer is saved
+            self.outcome.failure = str(exc)
         self.outcome.seconds = time.monotonic() - started
         self.outcome.left = len(self.queue)
         return self.outcome
@@ -110,7 +113,11 @@ class Session:
     def _ask(self, item: Item) -> tuple[int | None, int]:
         shown_at = time.monotonic()
         now = self.clock()
-        state = self.states.get(item.card_id)
+        state = self.store.state(item.card_id)  # as stored now: another session may have answered it
+        if state is None:
+            self.states.pop(item.card_id, None)
+        else:
+            self.states[item.card_id] = state
         head = screens.header(item, self._position, self._total, state, now)
         front = Group(head, screens.question(item))
         self._clear()
@@ -178,13 +185,16 @@ class Session:
 
     def _answer(self, item: Item, rating: int, duration_ms: int) -> None:
         now = self.clock()
-        before = self.states.get(item.card_id)
-        after = self.scheduling.answer(item, before, rating, now)
-        review = Review(card_id=item.card_id, key=item.key, rating=rating, reviewed_at=now, duration_ms=duration_ms,
-                        state_before=before.state if before else None, state_after=after.state,
-                        due_after=after.due, cram=self.options.cram)
+
+        def apply(before: CardState | None) -> tuple[CardState, Review]:
+            # ``before`` is read inside the write lock: the answer applies to the card as it is now
+            after = self.scheduling.answer(item, before, rating, now)
+            return after, Review(card_id=item.card_id, key=item.key, rating=rating, reviewed_at=now,
+                                 duration_ms=duration_ms, state_before=before.state if before else None,
+                                 state_after=after.state, due_after=after.due, cram=self.options.cram)
+
         with deferred_interrupt():
-            self.store.record(after, review)
+            after, _ = self.store.apply(item.card_id, apply)
             self.states[item.card_id] = after
             self.outcome.counts[rating] += 1
             self.queue.pop(0)

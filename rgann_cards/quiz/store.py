@@ -12,6 +12,14 @@ linked into place, so a crash can never leave a half-initialised file behind.
 
 Cards removed from the course keep their rows; the quiz simply never asks for
 them. All times are stored as ISO 8601 strings in UTC.
+
+Two sessions on one file lose nothing: ``apply`` re-reads the card's state
+inside the write transaction (``BEGIN IMMEDIATE`` holds SQLite's write lock)
+and computes the answer's effect from that state, not from what the session
+loaded. Before each commit the file's identity (device and inode) is compared
+with the one opened: a file replaced or deleted under a running session stops
+it (StoreReplaced), and a copy of what this session wrote is saved beside it.
+Faults are told apart (faults.py): read-only, full, locked, foreign, damaged.
 """
 
 from __future__ import annotations
@@ -21,52 +29,14 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
-from ..errors import DataError
+from . import faults
+from .dbfile import APP, APPLICATION_ID, SCHEMA, SCHEMA_VERSION, check_header, check_identity, create, identity
+from .faults import StoreError, StoreReplaced, StoreWriteError
 
-APP = "rgann-cards"
-APPLICATION_ID = 0x52474E43  # "RGNC"
-SCHEMA_VERSION = 1
-SQLITE_MAGIC = b"SQLite format 3\x00"
-
-SCHEMA = """
-CREATE TABLE meta (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE card_states (
-    card_id     INTEGER PRIMARY KEY,   -- stable id from the YAML id (items.card_id)
-    key         TEXT NOT NULL,         -- the YAML id, "<id>#c<N>" for a cloze number; for humans
-    state       INTEGER NOT NULL,      -- FSRS: 1 learning, 2 review, 3 relearning
-    step        INTEGER,               -- learning step, NULL in review
-    stability   REAL,
-    difficulty  REAL,
-    due         TEXT NOT NULL,         -- UTC, ISO 8601
-    last_review TEXT,                  -- UTC, ISO 8601
-    reps        INTEGER NOT NULL DEFAULT 0,
-    lapses      INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX card_states_due ON card_states (due);
-CREATE TABLE review_log (
-    id            INTEGER PRIMARY KEY AUTOINCREMENT,
-    card_id       INTEGER NOT NULL,
-    key           TEXT NOT NULL,
-    rating        INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),   -- 1 again, 2 hard, 3 good, 4 easy
-    reviewed_at   TEXT NOT NULL,       -- UTC, ISO 8601
-    duration_ms   INTEGER,
-    state_before  INTEGER,             -- NULL for a new card
-    state_after   INTEGER NOT NULL,
-    due_after     TEXT NOT NULL,
-    stability     REAL,
-    difficulty    REAL,
-    cram          INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX review_log_time ON review_log (reviewed_at);
-"""
-
-
-class StoreError(DataError):
-    """The progress file cannot be used (foreign, corrupt, newer). It has been left untouched."""
+__all__ = ["APP", "APPLICATION_ID", "SCHEMA", "SCHEMA_VERSION", "CardState", "Review", "Store", "StoreError",
+           "StoreReplaced", "StoreWriteError", "default_path", "parse_utc", "utc_text"]
 
 
 def utc_text(moment: datetime) -> str:
@@ -121,39 +91,42 @@ def default_path() -> Path:
 class Store:
     """An open, verified progress database. Use ``Store.open(path)``; close it (or use ``with``)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path):
+    def __init__(self, conn: sqlite3.Connection, path: Path, identity: tuple[int, int] | None = None,
+                 timeout: float = 10.0):
         self.conn = conn
         self.path = path
+        self.identity = identity   # (st_dev, st_ino) of the file opened; checked before each commit
+        self.timeout = timeout     # seconds to wait for another session's write lock
+        self.saved = 0             # answers committed through this connection
 
     @classmethod
-    def open(cls, path: Path) -> "Store":
+    def open(cls, path: Path, *, timeout: float = 10.0) -> "Store":
         """Open (or create) the progress database at ``path``; StoreError if the file is not ours or damaged."""
         path = Path(path)
         if not (path.exists() or path.is_symlink()):
             try:
-                _create(path)
-            except OSError as exc:
-                where = f": {exc.filename}" if exc.filename else ""
-                raise StoreError(f"{path} cannot be created ({exc.strerror or exc}{where}).") from exc
-            except sqlite3.Error as exc:
-                raise StoreError(f"{path} cannot be created ({exc}).") from exc
-        _check_header(path)
+                create(path)
+            except (OSError, sqlite3.Error) as exc:
+                raise StoreError(faults.open_message(exc, path, creating=True)) from exc
+        check_header(path)
+        file_id = identity(path)
         try:
             # mode=rw: never create a file here (that only happens in _create)
-            conn = sqlite3.connect(path.resolve().as_uri() + "?mode=rw", uri=True, isolation_level=None, timeout=10)
+            conn = sqlite3.connect(path.resolve().as_uri() + "?mode=rw", uri=True, isolation_level=None,
+                                   timeout=timeout)
         except sqlite3.Error as exc:
-            raise StoreError(_message(path, f"cannot be opened ({exc})")) from exc
+            raise StoreError(faults.open_message(exc, path)) from exc
         try:
-            _check_identity(conn, path)
+            check_identity(conn, path)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
             conn.close()
-            raise StoreError(_message(path, f"is damaged ({exc})")) from exc
+            raise StoreError(faults.open_message(exc, path)) from exc
         except StoreError:
             conn.close()
             raise
-        return cls(conn, path)
+        return cls(conn, path, file_id, timeout)
 
     def close(self) -> None:
         self.conn.close()
@@ -167,10 +140,13 @@ class Store:
     # -- reading ----------------------------------------------------------------------------------
     def states(self) -> dict[int, CardState]:
         """Every stored card state, including cards no longer in the course."""
-        rows = self.conn.execute("SELECT card_id, key, state, step, stability, difficulty, due, last_review, "
-                                 "reps, lapses FROM card_states").fetchall()
-        return {r[0]: CardState(r[0], r[1], r[2], r[3], r[4], r[5], parse_utc(r[6]),
-                                parse_utc(r[7]) if r[7] else None, r[8], r[9]) for r in rows}
+        rows = self._read(_STATE_SQL).fetchall()
+        return {r[0]: _state(r) for r in rows}
+
+    def state(self, card_id: int) -> CardState | None:
+        """One card's stored state as it is now (another session may have answered it)."""
+        row = self._read(_STATE_SQL + " WHERE card_id = ?", (card_id,)).fetchone()
+        return _state(row) if row else None
 
     def reviews(self, since: datetime | None = None) -> list[Review]:
         """The review log in time order, optionally only from ``since`` on."""
@@ -180,104 +156,126 @@ class Store:
         if since is not None:
             sql += " WHERE reviewed_at >= ?"
             params = (utc_text(since),)
-        rows = self.conn.execute(sql + " ORDER BY reviewed_at, id", params).fetchall()
+        rows = self._read(sql + " ORDER BY reviewed_at, id", params).fetchall()
         return [Review(r[0], r[1], r[2], parse_utc(r[3]), r[4], r[5], r[6], parse_utc(r[7]), bool(r[8]))
                 for r in rows]
 
+    def _read(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
+        try:
+            return self.conn.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise StoreError(faults.open_message(exc, self.path)) from exc
+
     # -- writing ----------------------------------------------------------------------------------
-    def record(self, after: CardState, review: Review) -> None:
-        """Store one answer: the log row and the card's new state, in one transaction."""
+    def apply(self, card_id: int, answer: Callable[[CardState | None], tuple[CardState, Review]]
+              ) -> tuple[CardState, Review]:
+        """Store one answer in one transaction. ``answer`` gets the card's state as stored *now*, inside the
+        write lock, and returns the new state and the log row; so a second session's answer is never lost.
+
+        StoreWriteError (StoreReplaced if the file changed identity) if it cannot be saved; nothing of this
+        answer is then stored, and every earlier one is.
+        """
         c = self.conn
-        c.execute("BEGIN IMMEDIATE")
         try:
-            c.execute("INSERT INTO review_log (card_id, key, rating, reviewed_at, duration_ms, state_before, "
-                      "state_after, due_after, stability, difficulty, cram) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                      (review.card_id, review.key, review.rating, utc_text(review.reviewed_at), review.duration_ms,
-                       review.state_before, review.state_after, utc_text(review.due_after), after.stability,
-                       after.difficulty, int(review.cram)))
-            c.execute("INSERT INTO card_states (card_id, key, state, step, stability, difficulty, due, last_review, "
-                      "reps, lapses) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (card_id) DO UPDATE SET "
-                      "key=excluded.key, state=excluded.state, step=excluded.step, stability=excluded.stability, "
-                      "difficulty=excluded.difficulty, due=excluded.due, last_review=excluded.last_review, "
-                      "reps=excluded.reps, lapses=excluded.lapses",
-                      (after.card_id, after.key, after.state, after.step, after.stability, after.difficulty,
-                       utc_text(after.due), utc_text(after.last_review) if after.last_review else None,
-                       after.reps, after.lapses))
-            c.execute("COMMIT")
-        except BaseException:
-            if c.in_transaction:
-                c.execute("ROLLBACK")
+            c.execute("BEGIN IMMEDIATE")
+            gone = self._gone()  # checked before writing anything, and again just before the commit
+            if not gone:
+                row = c.execute(_STATE_SQL + " WHERE card_id = ?", (card_id,)).fetchone()
+                after, review = answer(_state(row) if row else None)
+                _write(c, after, review)
+                gone = self._gone()
+            if not gone:
+                c.execute("COMMIT")
+        except BaseException as exc:
+            self._rollback()
+            if isinstance(exc, sqlite3.Error):
+                raise StoreWriteError(faults.write_message(exc, self.path, self.saved, self.timeout)) from exc
             raise
-
-
-def _message(path: Path, problem: str, advice: str = "move it away to start a new progress database, or pass "
-                                                     "--db PATH to use another file") -> str:
-    return f"{path} {problem}. The file was left untouched; {advice}."
-
-
-def _check_header(path: Path) -> None:
-    """Reject what is plainly not our database by its first 100 bytes, without letting SQLite touch it."""
-    if not path.is_file():
-        raise StoreError(_message(path, "is not a regular file"))
-    try:
-        with open(path, "rb") as f:
-            header = f.read(100)
-    except OSError as exc:
-        raise StoreError(_message(path, f"cannot be read ({exc.strerror})")) from exc
-    if not header:
-        raise StoreError(_message(path, "is empty, not an rgann-cards progress database"))
-    if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
-        raise StoreError(_message(path, "is not an rgann-cards progress database (not an SQLite file)"))
-    app_id = int.from_bytes(header[68:72], "big")
-    if app_id != APPLICATION_ID:
-        raise StoreError(_message(path, "is an SQLite database of another program, not rgann-cards progress"))
-
-
-def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
-    """The header said "ours": now check that SQLite can read it whole, and what the meta table says."""
-    result = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-    if result != "ok":
-        first = next((line for line in result.splitlines() if not line.startswith("***")), result)
-        raise StoreError(_message(path, f"is damaged (SQLite integrity check: {first.strip()})"))
-    try:
-        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-    except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc):
-            raise StoreError(_message(path, "is not an rgann-cards progress database (no meta table)")) from exc
-        raise
-    if meta.get("app") != APP:
-        raise StoreError(_message(path, "is not an rgann-cards progress database"))
-    version = int(meta.get("schema_version", "0"))
-    if version > SCHEMA_VERSION:
-        raise StoreError(_message(path, f"was written by a newer rgann-cards (schema {version}; this version "
-                                        f"reads up to {SCHEMA_VERSION})", "update rgann-cards to use it"))
-    if version < 1:
-        raise StoreError(_message(path, f"has an unknown schema version {meta.get('schema_version')!r}"))
-
-
-def _create(path: Path) -> None:
-    """Build a fresh database next to ``path`` and link it into place; never replaces an existing file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    try:
-        conn = sqlite3.connect(tmp, isolation_level=None)
+        if gone:
+            self._rollback()
+            raise StoreReplaced(self._replaced_message(gone))
+        self.saved += 1
         try:
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            conn.executescript("BEGIN;" + SCHEMA + "COMMIT;")
-            now = utc_text(datetime.now(timezone.utc))
-            conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
-                             [("app", APP), ("schema_version", str(SCHEMA_VERSION)), ("created", now)])
-            conn.execute("PRAGMA journal_mode=WAL")
-        finally:
-            conn.close()
-        try:
-            os.link(tmp, path)  # fails if path appeared meanwhile: another session created it first
-        except FileExistsError:
+            # Empty the WAL into the database file at once. The -wal file is found by name, so a WAL still
+            # holding our answers would be read as part of any file later moved to this path. The answer is
+            # committed either way; a checkpoint that cannot run now (full disk, a reader) runs later.
+            c.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.Error:
             pass
-        except OSError:  # a file system without hard links
-            if not path.exists():
-                os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+        return after, review
+
+    def record(self, after: CardState, review: Review) -> None:
+        """Store a precomputed answer (tests, imports); a session uses ``apply``."""
+        self.apply(after.card_id, lambda current: (after, review))
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # SQLite rolls back by itself when the connection closes
+
+    def _gone(self) -> str:
+        """'' while ``self.path`` is still the file opened; else what happened to it."""
+        if self.identity is None:
+            return ""
+        try:
+            now = identity(self.path)
+        except StoreError:
+            return "deleted"
+        return "" if now == self.identity else "replaced by another file"
+
+    def _replaced_message(self, what: str) -> str:
+        n = self.saved
+        answers = f"The {n} answer{'s' if n != 1 else ''} saved before"
+        if n == 0:
+            kept = "Nothing of this session was lost."
+        else:
+            rescue = self._rescue()
+            kept = (f"{answers} went into the old file; a copy of it is in {rescue}." if rescue else
+                    f"{answers} went into the old file, which could not be copied.")
+        return (f"{self.path} was {what} while this session was running; this answer was not saved. {kept} "
+                "Nothing was written to the file now at that path.")
+
+    def _rescue(self) -> Path | None:
+        """Copy the database this connection still holds (the old, unlinked file) next to the path."""
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        target = self.path.with_name(f"{self.path.name}.rescued-{stamp}")
+        if target.exists():
+            return None
+        try:
+            copy = sqlite3.connect(target)
+            try:
+                self.conn.backup(copy)
+            finally:
+                copy.close()
+        except (OSError, sqlite3.Error):
+            return None
+        return target
+
+
+_STATE_SQL = ("SELECT card_id, key, state, step, stability, difficulty, due, last_review, reps, lapses "
+              "FROM card_states")
+
+
+def _state(r) -> CardState:
+    return CardState(r[0], r[1], r[2], r[3], r[4], r[5], parse_utc(r[6]), parse_utc(r[7]) if r[7] else None,
+                     r[8], r[9])
+
+
+def _write(c: sqlite3.Connection, after: CardState, review: Review) -> None:
+    c.execute("INSERT INTO review_log (card_id, key, rating, reviewed_at, duration_ms, state_before, "
+              "state_after, due_after, stability, difficulty, cram) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+              (review.card_id, review.key, review.rating, utc_text(review.reviewed_at), review.duration_ms,
+               review.state_before, review.state_after, utc_text(review.due_after), after.stability,
+               after.difficulty, int(review.cram)))
+    c.execute("INSERT INTO card_states (card_id, key, state, step, stability, difficulty, due, last_review, "
+              "reps, lapses) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (card_id) DO UPDATE SET "
+              "key=excluded.key, state=excluded.state, step=excluded.step, stability=excluded.stability, "
+              "difficulty=excluded.difficulty, due=excluded.due, last_review=excluded.last_review, "
+              "reps=excluded.reps, lapses=excluded.lapses",
+              (after.card_id, after.key, after.state, after.step, after.stability, after.difficulty,
+               utc_text(after.due), utc_text(after.last_review) if after.last_review else None,
+               after.reps, after.lapses))
+
+
