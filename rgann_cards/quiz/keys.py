@@ -5,6 +5,10 @@ buffering) and leaves ISIG on, so Ctrl-C still raises KeyboardInterrupt; the
 old mode is restored on exit. When stdin is not a terminal (a pipe, a test),
 keys are read one character at a time from it, so ``printf ' 3q' | rgann-cards
 quiz`` works too. End of input reads as "q".
+
+The keys of the pager arrive as escape sequences and are returned by name
+(UP, DOWN, PAGE_UP, PAGE_DOWN, HOME, END); a change of the terminal's size
+(SIGWINCH) is returned as RESIZE, so the screen can be drawn again.
 """
 
 from __future__ import annotations
@@ -13,6 +17,13 @@ import os
 import sys
 
 ENTER, QUIT = "\n", "q"
+UP, DOWN, PAGE_UP, PAGE_DOWN, HOME, END, ESCAPE, RESIZE = (
+    "<up>", "<down>", "<page-up>", "<page-down>", "<home>", "<end>", "<escape>", "<resize>")
+# xterm, VT220 and the application-cursor variants of the same keys
+_SEQUENCES = {
+    b"[A": UP, b"OA": UP, b"[B": DOWN, b"OB": DOWN, b"[5~": PAGE_UP, b"[6~": PAGE_DOWN,
+    b"[H": HOME, b"OH": HOME, b"[1~": HOME, b"[7~": HOME, b"[F": END, b"OF": END, b"[4~": END, b"[8~": END,
+}
 
 
 class KeyReader:
@@ -22,6 +33,8 @@ class KeyReader:
         self.stream = stream or sys.stdin
         self._fd: int | None = None
         self._saved = None
+        self._resized = False
+        self._old_winch = None
 
     def __enter__(self) -> "KeyReader":
         try:
@@ -37,12 +50,28 @@ class KeyReader:
             self._fd = fd
             self._saved = termios.tcgetattr(fd)
             tty.setcbreak(fd)
+            self._watch_size()
         return self
+
+    def _watch_size(self) -> None:
+        import signal
+        import threading
+
+        if hasattr(signal, "SIGWINCH") and threading.current_thread() is threading.main_thread():
+            self._old_winch = signal.signal(signal.SIGWINCH, self._on_resize)
+
+    def _on_resize(self, signum, frame) -> None:
+        self._resized = True
 
     def __exit__(self, *exc) -> None:
         self.restore()
 
     def restore(self) -> None:
+        if self._old_winch is not None:
+            import signal
+
+            signal.signal(signal.SIGWINCH, self._old_winch)
+            self._old_winch = None
         if self._fd is not None and self._saved is not None:
             import termios
 
@@ -71,13 +100,21 @@ class KeyReader:
     def _read_tty(self) -> str:
         import select
 
+        while not select.select([self._fd], [], [], 0.1)[0]:  # wake up now and then to notice a resize
+            if self._resized:
+                self._resized = False
+                return RESIZE
+        self._resized = False
         data = os.read(self._fd, 1)
         if not data or data == b"\x04":  # end of input, Ctrl-D
             return QUIT
-        if data == b"\x1b":  # an escape sequence (arrow keys, ...): swallow the rest of it
-            while select.select([self._fd], [], [], 0.03)[0]:
-                os.read(self._fd, 16)
-            return "\x1b"
+        if data == b"\x1b":  # an escape sequence: a named key, or swallowed whole
+            rest = b""
+            while select.select([self._fd], [], [], 0.03)[0] and len(rest) < 16:
+                rest += os.read(self._fd, 1)
+                if len(rest) > 1 and (rest[-1:].isalpha() or rest.endswith(b"~")):
+                    break
+            return _SEQUENCES.get(rest, ESCAPE)
         if data[0] >= 0xC0:  # the lead byte of a multi-byte UTF-8 character
             data += os.read(self._fd, 1 if data[0] < 0xE0 else 2 if data[0] < 0xF0 else 3)
         ch = data.decode("utf-8", "replace")

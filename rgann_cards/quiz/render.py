@@ -39,10 +39,29 @@ THEME = Theme({
     "warn": "yellow",
 })
 MATH_INDENT = 4
+ASCII = False  # set by make_console on a terminal without Unicode: content is transliterated before layout
+
+
+def _a(text: str) -> str:
+    if not ASCII:
+        return text
+    from .charset import to_ascii
+
+    return to_ascii(text)
 
 
 def make_console(**kwargs) -> Console:
-    """The quiz console: our theme, no guessing of highlights or emoji in content text."""
+    """The quiz console: our theme, no guessing of highlights or emoji in content text; ASCII only on a
+    terminal whose locale is not UTF-8 (charset.py)."""
+    global ASCII
+    if "file" not in kwargs:
+        from . import charset
+
+        ASCII = charset.wanted()
+        if ASCII:
+            import sys
+
+            kwargs["file"] = charset.AsciiStream(sys.stdout)  # the last line of defence: nothing else gets out
     return Console(theme=THEME, highlight=False, emoji=False, markup=False, **kwargs)
 
 
@@ -70,7 +89,7 @@ def inline(text: str, style: str = "") -> Text:
         elif block.type in ("math_block", "math_block_label"):
             out.append_text(_styled(textmath.to_marked(block.content)))
         else:
-            out.append(block.content.strip() if block.content else "")
+            out.append(_a(block.content.strip()) if block.content else "")
     return out
 
 
@@ -97,14 +116,14 @@ def _block(node) -> RenderableType | None:
     if kind in ("bullet_list", "ordered_list"):
         return _list(node)
     if kind in ("fence", "code_block"):
-        return Padding(Text(node.content.rstrip("\n"), style="code"), (0, 0, 0, MATH_INDENT))
+        return Padding(Text(_a(node.content.rstrip("\n")), style="code"), (0, 0, 0, MATH_INDENT))
     if kind == "blockquote":
         return Padding(Group(*_blocks(node.children)), (0, 0, 0, 2), style="italic")
     if kind == "hr":
         return Rule(style="muted")
     if kind == "table":
         return _table(node)
-    return Text(node.content or "")
+    return Text(_a(node.content or ""))
 
 
 class MathBlock:
@@ -114,7 +133,7 @@ class MathBlock:
     HANG = 2
 
     def __init__(self, marked: str):
-        self.marked = marked
+        self.marked = _a(marked)
 
     def __rich_console__(self, console: Console, options):
         width = max(options.max_width - MATH_INDENT - self.HANG, 10)
@@ -195,6 +214,7 @@ def _append_marked(text: Text, content: str, style: str) -> None:
     """Append text, turning BOLD_ON/OFF and MARK_ON/OFF (cloze highlight) into styles."""
     bold = mark = False
     buffer: list[str] = []
+    content = _a(content)
 
     def flush() -> None:
         if buffer:

@@ -28,7 +28,12 @@ def deck_path(item: Item) -> str:
     return item.deck.replace("::", " › ")
 
 
-def header(item: Item, position: int, total: int, state: CardState | None, now: datetime) -> RenderableType:
+def progress(done: int, planned: int, again: int) -> str:
+    """'3/20', or '3/20 +2 again': answered of planned at the start, and the cards that came back since."""
+    return f"{done}/{planned}" + (f" +{again} again" if again else "")
+
+
+def header(item: Item, progress: str, state: CardState | None, now: datetime) -> RenderableType:
     """Two lines: deck and progress; label, kind, status and the YAML id (for --ids and for editing)."""
     if item.kind == "exercise":
         kind = f"exercise · {item.points} point{'s' if item.points != 1 else ''}"
@@ -36,7 +41,7 @@ def header(item: Item, position: int, total: int, state: CardState | None, now: 
         kind = f"cloze {item.cloze_number}" + (f" of {item.cloze_count}" if item.cloze_count > 1 else "")
     else:
         kind = "card"
-    top = _two_sided(Text(deck_path(item), style="deck"), Text(f"{position}/{total}", style="label"))
+    top = _two_sided(Text(deck_path(item), style="deck"), Text(progress, style="label"))
     info = Text.assemble((item.label, "label"), f" · {kind} · ", (_status(state, now), "muted"))
     bottom = _two_sided(info, Text(item.key, style="muted"))
     return Group(top, bottom, Rule(style="muted"))
@@ -66,13 +71,13 @@ def question(item: Item) -> RenderableType:
 
 
 def answer(item: Item, *, figure: Path | None = None, figure_ready: bool = False,
-           checklist: list[bool] | None = None) -> RenderableType:
+           checklist: list[bool] | None = None, show_key_points: bool = True) -> RenderableType:
     """The back of the item. ``figure`` is where the item's figure is drawn (``figure_ready``: it exists);
-    with ``checklist`` the key points are shown as tick boxes."""
+    with ``checklist`` the key points are shown as tick boxes (``show_key_points=False``: not at all)."""
     parts: list[RenderableType] = [Text(""), Rule("Answer", style="muted"), render.markdown(item.back)]
     if item.extra:
         parts += [Text(""), render.inline(item.extra, style="italic")]
-    if item.key_points:
+    if item.key_points and show_key_points:
         parts += [Text(""), Text("Key points" + (" — which did you recall?" if checklist else ""), style="heading"),
                   key_points(item, checklist)]
     if figure is not None:
@@ -101,7 +106,7 @@ def key_points(item: Item, checklist: list[bool] | None) -> RenderableType:
     return grid
 
 
-_POINT_KEYS = "1234567890abcdefghijklmnoprstuvwxyz"  # 1-9, 0 for the tenth, then letters that are no command
+_POINT_KEYS = "1234567890abcdefghilmnoprstuvwxyz"  # 1-9, 0 for the tenth, then letters that are no command (q, j, k)
 
 
 def point_key(index: int) -> str:

@@ -5,6 +5,12 @@ In key-points mode the user first ticks the key points they recalled (1-9, 0,
 then letters), presses Enter, and accepts the suggested rating with Enter or
 picks another with 1-4. q quits and Ctrl-C interrupts; both print the summary,
 and every answer given so far is already on disk.
+
+On a terminal that can move the cursor the screens go through the pager
+(paged.py, pager.py); on a plain stream (a pipe, TERM=dumb) they are printed
+one after another. Progress reads "done/planned": planned is fixed when the
+session starts, and cards that come back (Again, learning steps) show as
+"+N again".
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ from rich.console import Console, Group, RenderableType
 from . import screens
 from .items import Item
 from .keys import ENTER, QUIT, KeyReader
+from .paged import ask_paged
+from .pager import Pager
 from .scheduler import Scheduling, comes_back
 from .store import CardState, Review, Store, StoreError
 from ..content.media import figure_file
@@ -86,9 +94,28 @@ class Session:
         self.console, self.keys, self.store, self.scheduling = console, keys, store, scheduling
         self.queue, self.states, self.clock, self.options = list(queue), states, clock, options
         self.outcome = Outcome()
-        self._position = 0
-        self._total = len(self.queue)
+        self._planned = len(self.queue)  # fixed at the start, so the count never grows under the student
+        self._answered: set[int] = set()
         self._clears = console.is_terminal and not console.is_dumb_terminal
+        self.pager = Pager(console, keys) if self._clears and keys.interactive else None
+
+    def progress(self) -> str:
+        """'done/planned' and '+N again' for the header."""
+        again = sum(1 for i in self.queue if i.card_id in self._answered)
+        return screens.progress(len(self._answered), self._planned, again)
+
+    def current_state(self, item: Item) -> CardState | None:
+        """The card's state as stored now (another session may have answered it)."""
+        state = self.store.state(item.card_id)
+        if state is None:
+            self.states.pop(item.card_id, None)
+        else:
+            self.states[item.card_id] = state
+        return state
+
+    def figure_of(self, item: Item) -> tuple[Path | None, bool]:
+        figure = self.options.figures_dir / figure_file(item.figure) if item.figure else None
+        return figure, figure is not None and figure.is_file()
 
     def run(self) -> Outcome:
         """Ask until the queue is empty, the user quits, or Ctrl-C; the outcome says which."""
@@ -96,8 +123,7 @@ class Session:
         try:
             while self.queue:
                 item = self.queue[0]  # it leaves the queue only once its answer is stored
-                self._position += 1
-                rating, duration_ms = self._ask(item)
+                rating, duration_ms = ask_paged(self, item) if self.pager else self._ask(item)
                 if rating is None:
                     break
                 self._answer(item, rating, duration_ms)
@@ -105,6 +131,9 @@ class Session:
             self.outcome.interrupted = True
         except StoreError as exc:  # full disk, lock, file replaced: stop; every earlier answer is saved
             self.outcome.failure = str(exc)
+        finally:
+            if self.pager:
+                self.pager.close()
         self.outcome.seconds = time.monotonic() - started
         self.outcome.left = len(self.queue)
         return self.outcome
@@ -113,12 +142,8 @@ class Session:
     def _ask(self, item: Item) -> tuple[int | None, int]:
         shown_at = time.monotonic()
         now = self.clock()
-        state = self.store.state(item.card_id)  # as stored now: another session may have answered it
-        if state is None:
-            self.states.pop(item.card_id, None)
-        else:
-            self.states[item.card_id] = state
-        head = screens.header(item, self._position, self._total, state, now)
+        state = self.current_state(item)
+        head = screens.header(item, self.progress(), state, now)
         front = Group(head, screens.question(item))
         self._clear()
         self.console.print(front)
@@ -126,8 +151,7 @@ class Session:
         self.console.print(screens.legend(("space", "show answer"), ("q", "quit")))
         if self.keys.read() == QUIT:
             return None, 0
-        figure = self.options.figures_dir / figure_file(item.figure) if item.figure else None
-        figure_ready = figure is not None and figure.is_file()
+        figure, figure_ready = self.figure_of(item)
         use_points = self.options.key_points and bool(item.key_points)
         checklist = [False] * len(item.key_points) if use_points else None
         def back() -> RenderableType:  # the checklist is ticked in place; a redraw shows its state
@@ -139,7 +163,7 @@ class Session:
         self.console.print(back())
         self.console.print()
         if figure_ready and self.options.open_figures:
-            self._open(figure)
+            self.open_figure(figure)
         intervals = self.scheduling.preview(item, state, now)
         suggestion = None
         if checklist is not None:
@@ -198,16 +222,16 @@ class Session:
             self.states[item.card_id] = after
             self.outcome.counts[rating] += 1
             self.queue.pop(0)
+            self._answered.add(item.card_id)
         if comes_back(after, now):
             self.queue.append(item)
-            self._total += 1
 
     # -- helpers ------------------------------------------------------------------------------------
     def _clear(self) -> None:
         if self._clears:
             self.console.clear()
 
-    def _open(self, path: Path) -> None:
+    def open_figure(self, path: Path) -> None:
         """Show the figure in the system viewer, detached, so the quiz keeps the terminal."""
         try:
             if os.name == "nt":  # pragma: no cover

@@ -1,0 +1,84 @@
+"""One item through the pager: question, then question and answer in one view, then the grade.
+
+In key-points mode the view is question, the tickable key points, then the
+full answer: the question stays visible above the list while ticking, and
+the answer is one scroll away.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from rich.console import RenderableType
+from rich.text import Text
+
+from . import screens
+from .items import Item
+from .keys import ENTER, QUIT
+
+if TYPE_CHECKING:
+    from .session import Session
+
+GRADES = ("1", "2", "3", "4")
+
+
+def ask_paged(session: "Session", item: Item) -> tuple[int | None, int]:
+    """Show ``item`` and return (rating, milliseconds), or (None, 0) if the student quit."""
+    from .session import suggested_rating
+
+    pager = session.pager
+    shown_at = time.monotonic()
+    now = session.clock()
+    state = session.current_state(item)
+    header = screens.header(item, session.progress(), state, now)
+    question = screens.question(item)
+    key = pager.run(header, [question], screens.legend(("space", "show answer"), ("q", "quit"), ("?", "keys")),
+                    accept=lambda k: True)
+    if key == QUIT:
+        return None, 0
+
+    figure, figure_ready = session.figure_of(item)
+    if figure_ready and session.options.open_figures:
+        session.open_figure(figure)
+    intervals = session.scheduling.preview(item, state, now)
+    use_points = session.options.key_points and bool(item.key_points)
+    answer = screens.answer(item, figure=figure, figure_ready=figure_ready, show_key_points=not use_points)
+    # the answer starts below the question; bring its first line into view
+    anchor = len(pager.lines(question, pager.size()[0])) + 1
+    suggestion = None
+    if use_points:
+        checklist = [False] * len(item.key_points)
+        count = len(checklist)
+        legend = screens.legend((screens.point_keys_label(count), "tick what you recalled"), ("enter", "done"),
+                                ("q", "quit"))
+        keep = False
+        while True:
+            body = [question, _points(item, checklist), answer]
+            key = pager.run(header, body, legend, keep=keep, anchor=None if keep else anchor,
+                            accept=lambda k: k in (QUIT, ENTER) or screens.point_index(k, count) is not None)
+            if key == QUIT:
+                return None, 0
+            if key == ENTER:
+                break
+            index = screens.point_index(key, count)
+            checklist[index] = not checklist[index]
+            keep = True
+        suggestion = suggested_rating(sum(checklist), count)
+        body = [question, _points(item, checklist), screens.suggestion(sum(checklist), count, suggestion), answer]
+    else:
+        body = [question, answer]
+    accepted = set(GRADES) | {QUIT} | ({ENTER} if suggestion is not None else set())
+    key = pager.run(header, body, screens.grade_legend(intervals, suggestion), keep=use_points,
+                    anchor=None if use_points else anchor, accept=lambda k: k in accepted)
+    if key == QUIT:
+        return None, 0
+    rating = suggestion if key == ENTER else int(key)
+    return rating, int((time.monotonic() - shown_at) * 1000)
+
+
+def _points(item: Item, checklist: list[bool]) -> RenderableType:
+    from rich.console import Group
+
+    return Group(Text(""), Text("Key points — which did you recall?", style="heading"),
+                 screens.key_points(item, checklist))
