@@ -38,6 +38,12 @@ def register(sub) -> None:
                    help="ignore due dates: go through every selected item in course order")
     p.add_argument("--key-points", action="store_true",
                    help="grade exercises by ticking the key points you recalled; a rating is suggested")
+    p.add_argument("--exam", metavar="YYYY-MM-DD",
+                   help="prepare for an exam on this day (remembered for the course; 'off' forgets it): reviews "
+                        "are planned so that predicted recall on the day reaches --target, and new cards are "
+                        "spread over the days left")
+    p.add_argument("--target", type=recall_target, metavar="R",
+                   help="predicted recall to reach on the exam day, between 0.5 and 0.99 (default 0.9)")
     p.add_argument("--open-figures", action="store_true",
                    help="open an exercise's figure (DIST/figures/NAME.svg) in the system viewer")
     p.set_defaults(func=run)
@@ -56,4 +62,16 @@ def run(args) -> int:
 
     options = Options(key_points=args.key_points, open_figures=args.open_figures, cram=args.cram,
                       figures_dir=args.dist / "figures")
-    return run_quiz(args.content, args.db, selection(args), new_limit=args.new, options=options)
+    return run_quiz(args.content, args.db, selection(args), new_limit=args.new, options=options, exam=args.exam,
+                    target=args.target)
+
+
+def recall_target(text: str) -> float:
+    """--target: a finite number in [0.5, 0.99]; below 0.5 is not preparing, 1 is not reachable."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number, e.g. 0.9") from None
+    if not 0.5 <= value <= 0.99:  # also rejects nan and inf
+        raise argparse.ArgumentTypeError(f"{text} is outside 0.5-0.99")
+    return value

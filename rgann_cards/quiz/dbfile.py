@@ -17,7 +17,8 @@ from .faults import StoreError
 
 APP = "rgann-cards"
 APPLICATION_ID = 0x52474E43  # "RGNC"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 1  # what a new file starts with
+READS_UP_TO = 2     # version 2 adds the exam table, when an exam is first set (exam_store.py)
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 SCHEMA = """
@@ -101,9 +102,9 @@ def check_identity(conn: sqlite3.Connection, path: Path) -> None:
     if meta.get("app") != APP:
         raise StoreError(_message(path, "is not an rgann-cards progress database"))
     version = int(meta.get("schema_version", "0"))
-    if version > SCHEMA_VERSION:
+    if version > READS_UP_TO:
         raise StoreError(_message(path, f"was written by a newer rgann-cards (schema {version}; this version "
-                                        f"reads up to {SCHEMA_VERSION})", "update rgann-cards to use it"))
+                                        f"reads up to {READS_UP_TO})", "update rgann-cards to use it"))
     if version < 1:
         raise StoreError(_message(path, f"has an unknown schema version {meta.get('schema_version')!r}"))
 

@@ -116,8 +116,12 @@ def damaged_message(path: Path, what: str) -> str:
             "start a new progress database, or pass --db PATH to use another file.")
 
 
-def write_message(exc: BaseException, path: Path, saved: int, timeout: float) -> str:
-    """Why this answer could not be saved; every earlier answer is."""
+def write_message(exc: BaseException, path: Path, saved: int, timeout: float, what: str = "this answer") -> str:
+    """Why ``what`` could not be saved; every earlier answer is."""
+    return _write_message(exc, path, saved, timeout).replace("save this answer", f"save {what}", 1)
+
+
+def _write_message(exc: BaseException, path: Path, saved: int, timeout: float) -> str:
     kind = classify(exc, path)
     before = f"The {saved} answer{'s' if saved != 1 else ''} before it in this session {'are' if saved != 1 else 'is'} saved"
     if kind == FULL:

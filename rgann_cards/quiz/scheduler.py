@@ -57,11 +57,15 @@ def to_fsrs(card_id: int, state: CardState | None, now: datetime) -> Card:
 
 
 def build_queue(items: Iterable[Item], states: dict[int, CardState], now: datetime, *,
-                new_limit: int | None = DEFAULT_NEW, cram: bool = False) -> list[Item]:
+                new_limit: int | None = DEFAULT_NEW, cram: bool = False, plan=None,
+                introduced_today: int = 0) -> list[Item]:
     """The session's items: due cards first (most overdue first), then new cards in course order.
 
     ``cram`` ignores due dates: every item, reviewed or not, in course order
-    (limited to ``new_limit`` new ones only if that is given).
+    (limited to ``new_limit`` new ones only if that is given). With an exam
+    ``plan`` (exam.ExamPlan), due dates are the plan's (some brought forward),
+    and the new cards are today's share of the days left (``introduced_today``
+    already counted), unless ``new_limit`` is given.
     """
     items = list(items)
     if cram:
@@ -74,10 +78,18 @@ def build_queue(items: Iterable[Item], states: dict[int, CardState], now: dateti
                     continue
             queue.append(item)
         return queue
-    due = sorted((i for i in items if i.card_id in states and states[i.card_id].due <= now),
-                 key=lambda i: (states[i.card_id].due, i.order))
+    def due_at(item: Item) -> datetime:
+        state = states[item.card_id]
+        return plan.due(item.card_id, state) if plan is not None else state.due
+
+    due = sorted((i for i in items if i.card_id in states and due_at(i) <= now), key=lambda i: (due_at(i), i.order))
     new = [i for i in items if i.card_id not in states]
-    limit = DEFAULT_NEW if new_limit is None else new_limit
+    if new_limit is not None:
+        limit = new_limit
+    elif plan is not None:
+        limit = plan.new_today(len(new), introduced_today, now)
+    else:
+        limit = DEFAULT_NEW
     return due + new[:limit]
 
 

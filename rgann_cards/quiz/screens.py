@@ -156,7 +156,7 @@ def suggestion(recalled: int, total: int, rating: int) -> Text:
 
 def summary(counts: dict[int, int], seconds: float, *, interrupted: bool, left: int,
             next_due: tuple[datetime, int] | None, now: datetime, new_left: int, db: Path,
-            failed: bool = False) -> RenderableType:
+            failed: bool = False, exam: str | None = None) -> RenderableType:
     answered = sum(counts.values())
     minutes, secs = divmod(int(seconds), 60)
     title = ("Stopped: the last answer could not be saved (see below)." if failed else
@@ -175,5 +175,17 @@ def summary(counts: dict[int, int], seconds: float, *, interrupted: bool, left: 
         lines.append(Text(f"Next due: {wait}; {soon} due within 24 hours; {new_left} new not yet seen."))
     elif new_left:
         lines.append(Text(f"{new_left} new not yet seen."))
+    if exam:
+        lines.append(Text(exam))
     lines.append(Text(f"Progress: {db}", style="muted"))
     return Group(*lines)
+
+
+def exam_line(plan, items: list[Item], states: dict[int, CardState], now: datetime) -> str:
+    """'Exam 2027-02-15, in 30 days: predicted recall on the day 43% (target 90%).'"""
+    exam = plan.exam
+    values = [plan.recall(i.card_id, states.get(i.card_id)) for i in items]
+    mean = sum(values) / len(values) if values else 0.0
+    days = exam.days_left(now)
+    return (f"Exam {exam.day.isoformat()}, in {days} day{'s' if days != 1 else ''}: predicted recall on the day "
+            f"{100 * mean:.0f}% (target {100 * exam.target:.0f}%).")
