@@ -160,3 +160,26 @@ def test_markdown_layout_in_80_columns():
     assert "    1/N ∑ₙ₌₁ᴺ xₙ" in lines
     assert any(line.split() == ["μ", "2"] for line in lines)
     assert "<script>alert(1)</script>" in out  # raw HTML is shown as text, never interpreted
+
+
+@pytest.mark.parametrize("latex, expected", [
+    (r"A = \begin{pmatrix} 2 & 1 \\ 1 & 3 \end{pmatrix}", "A = ⎛ 2  1 ⎞\n    ⎝ 1  3 ⎠"),
+    (r"\begin{bmatrix} 3 & -1 \\ -1 & 2 \end{bmatrix}", "⎡  3  -1 ⎤\n⎣ -1   2 ⎦"),
+    (r"\begin{vmatrix} a & b \\ c & d \end{vmatrix} = ad - bc", "│ a  b │ = ad - bc\n│ c  d │"),
+    (r"\begin{matrix} 1 \end{matrix}", "1"),
+    (r"f = \begin{cases} 0 & x < 0 \\ 1 & x = 0 \\ x & x > 0 \end{cases}",
+     "    ⎧ 0  x < 0\nf = ⎨ 1  x = 0\n    ⎩ x  x > 0"),
+    (r"\frac{1}{2}\begin{bmatrix} a \\ b \\ c \end{bmatrix}", "    ⎡ a ⎤\n1/2 ⎢ b ⎥\n    ⎣ c ⎦"),
+    (r"\frac{\begin{pmatrix} 1 \\ 2 \end{pmatrix}}{2}", " ⎛ 1 ⎞\n ⎝ 2 ⎠\n───────\n   2"),
+])
+def test_two_dimensional_math(latex, expected):
+    assert "\n".join(line.rstrip() for line in to_unicode(latex, strict=True).split("\n")) == expected
+
+
+def test_two_dimensional_math_leaves_the_paragraph():
+    console = Console(width=80, record=True, color_system=None, file=io.StringIO())
+    console.print(render.markdown("Let $A = \\begin{pmatrix} 1 & 0 \\\\ 0 & 1 \\end{pmatrix}$ be given, and\n$$\n"
+                                  "x = 1\n$$\nafter. Inline $x_1$ stays."))
+    lines = [line.rstrip() for line in console.export_text().splitlines()]
+    assert lines == ["Let", "    A = ⎛ 1  0 ⎞", "        ⎝ 0  1 ⎠", "be given, and", "    x = 1",
+                     "after. Inline x₁ stays."]

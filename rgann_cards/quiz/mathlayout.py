@@ -1,8 +1,13 @@
-"""Spacing and layout for textmath: marker characters, scripts, fractions' operands, aligned rows.
+"""Spacing and layout for textmath: marker characters, scripts, fractions' operands, aligned rows, 2-D boxes.
 
 The renderer emits private-use marker characters where TeX would decide spacing
 by context (around operator names, relations, binary operators, fractions);
 ``finish`` resolves them once the neighbours are known, then collapses spaces.
+
+Two-dimensional math (matrices, cases, stacked fractions) is a *box*: lines
+joined by "\n", one of them the baseline, marked by BASE at its start.
+``hjoin`` sets boxes and ordinary text side by side on a common baseline,
+``bracket`` draws tall brackets around a box, ``stack`` a fraction bar.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ SOFT = "\ue040"  # a space only between two word-like characters: "P(x) log P", 
 PAD = "\ue041"   # a space around a relation unless next to a bracket or the end
 BIN = "\ue042"   # brackets a binary operator: spaced, unless it is unary ("±1", "(-x")
 WIDE = "\ue043"  # around a fraction: also a space next to brackets, "1/2 (a + b)", "λ/2 ‖w‖²"
-STYLE_MARKS = BOLD_ON + BOLD_OFF + MARK_ON + MARK_OFF
+BASE = "\ue050"  # starts the baseline row of a 2-D box; removed when the formula is finished
+STYLE_MARKS = BOLD_ON + BOLD_OFF + MARK_ON + MARK_OFF + BASE
 SPACING_MARKS = SOFT + PAD + BIN + WIDE
 
 _OPENERS = set("([{⟨⌊⌈")
@@ -112,20 +118,34 @@ def accent(text: str, mark: str) -> str:
     return text
 
 
-def layout(rows: list[list[str]], aligned: bool = False) -> str:
-    """Rows of cells as aligned lines; in 'aligned' columns alternate right/left like TeX's rl pairs."""
-    columns = max((len(r) for r in rows), default=0)
-    widths = [max((visible_width(r[k]) for r in rows if k < len(r)), default=0) for k in range(columns)]
-    lines = []
-    for row in rows:
-        line = ""
-        for k, cell in enumerate(row):
-            pad = HARD * (widths[k] - visible_width(cell))
-            if k:  # one space inside an rl pair ("a = b"), wider gaps between pairs and matrix columns
-                line += HARD if aligned and k % 2 else HARD * (3 if aligned else 2)
-            line += pad + cell if aligned and k % 2 == 0 else cell + pad
-        lines.append(line.rstrip(" " + HARD))
-    return "\n".join(lines)
+def layout(rows: list[list[str]], aligned: bool = False, centred: bool = False) -> str:
+    """Rows of cells as aligned lines; in 'aligned' columns alternate right/left like TeX's rl pairs,
+    ``centred`` centres every column (matrices). A cell may be a 2-D box: its row grows to fit it,
+    with the row's cells on one baseline."""
+    grid = [[box(cell) for cell in row] for row in rows]
+    columns = max((len(r) for r in grid), default=0)
+    widths = [max((visible_width(line) for r in grid if k < len(r) for line in r[k][0]), default=0)
+              for k in range(columns)]
+    out = []
+    for row in grid:
+        above = max((base for _, base in row), default=0)
+        below = max((len(lines) - base - 1 for lines, base in row), default=0)
+        for i in range(above + below + 1):
+            line = ""
+            for k, (lines, base) in enumerate(row):
+                at = i - (above - base)
+                cell = lines[at] if 0 <= at < len(lines) else ""
+                pad = widths[k] - visible_width(cell)
+                if k:  # one space inside an rl pair ("a = b"), wider gaps between pairs and matrix columns
+                    line += HARD if aligned and k % 2 else HARD * (3 if aligned else 2)
+                if aligned and k % 2 == 0:
+                    line += HARD * pad + cell
+                elif centred:
+                    line += HARD * (pad - pad // 2) + cell + HARD * (pad // 2)  # numbers lean right
+                else:
+                    line += cell + HARD * pad
+            out.append(line.rstrip(" " + HARD))
+    return "\n".join(out)
 
 
 def _word_before(c: str | None) -> bool:
@@ -136,8 +156,9 @@ def _word_after(c: str | None) -> bool:
     return c is not None and c not in SCRIPT_CHARS and (c.isalnum() or c in "∂∇√∑∏∫∞")
 
 
-def finish(text: str) -> str:
-    """Resolve the spacing markers, then collapse runs of spaces line by line."""
+def finish(text: str, final: bool = True) -> str:
+    """Resolve the spacing markers, then collapse runs of spaces line by line. ``final=False`` keeps the
+    hard spaces that align 2-D boxes, for a result that is laid out further."""
     out: list[str] = []
     i, n = 0, len(text)
 
@@ -183,4 +204,111 @@ def finish(text: str) -> str:
         i += 1
     lines = ("".join(out)).split("\n")
     lines = (re.sub(r" +([.,;])", r"\1", re.sub(r" {2,}", " ", line)).strip(" ") for line in lines)
+    if not final:
+        return "\n".join(lines).strip("\n")
     return "\n".join(line.replace(HARD, " ") for line in lines).strip("\n")
+
+
+# -- 2-D boxes ------------------------------------------------------------------------------------
+
+# (top, middle, bottom, one row) of each tall bracket; a 2-row curly brace is ⎰⎱ as in TeX's small cases
+_TALL = {
+    "(": ("⎛", "⎜", "⎝", "("), ")": ("⎞", "⎟", "⎠", ")"), "[": ("⎡", "⎢", "⎣", "["), "]": ("⎤", "⎥", "⎦", "]"),
+    "{": ("⎧", "⎪", "⎩", "{"), "}": ("⎫", "⎪", "⎭", "}"), "|": ("│", "│", "│", "|"), "‖": ("‖", "‖", "‖", "‖"),
+}
+
+
+def box(text: str) -> tuple[list[str], int]:
+    """The lines of ``text`` and the index of its baseline (the BASE-marked line, else the middle one)."""
+    lines = text.split("\n")
+    for k, line in enumerate(lines):
+        if line.startswith(BASE):
+            lines[k] = line[1:]
+            return lines, k
+    return lines, (len(lines) - 1) // 2
+
+
+def _boxed(lines: list[str], base: int) -> str:
+    return "\n".join(BASE + line if k == base else line for k, line in enumerate(lines))
+
+
+def _pad(line: str, width: int) -> str:
+    return line + HARD * (width - visible_width(line))
+
+
+def hjoin(parts: list[str]) -> str:
+    """Concatenate renderer output; parts holding several lines are set side by side on one baseline.
+
+    A part that is exactly "\n" (TeX's \\ outside an environment) still breaks the line.
+    """
+    if not any("\n" in part for part in parts):
+        return "".join(parts)
+    if "\n" in parts:  # line breaks first: join each line on its own
+        lines, current = [], []
+        for part in parts:
+            if part == "\n":
+                lines.append(hjoin(current))
+                current = []
+            else:
+                current.append(part)
+        return "\n".join([*lines, hjoin(current)])
+    boxes: list[tuple[list[str], int]] = []
+    run: list[str] = []
+    for part in parts + ["\n\n"]:  # a sentinel flushes the last run
+        if "\n" not in part:
+            run.append(part)
+            continue
+        text = finish("".join(run), final=False) if run else ""
+        if text:
+            boxes.append(([text], 0))
+        run = []
+        if part != "\n\n":
+            boxes.append(box(part))
+    above = max(base for _, base in boxes)
+    below = max(len(lines) - base - 1 for lines, base in boxes)
+    rows = [""] * (above + below + 1)
+    for k, (lines, base) in enumerate(boxes):
+        width = max((visible_width(line) for line in lines), default=0)
+        grid = [""] * (above - base) + lines + [""] * (below - (len(lines) - base - 1))
+        # a multi-line box never touches its neighbours, except punctuation that follows it
+        gap = HARD if k and not (len(lines) == 1 and lines[0][:1] in ",.;:)]") else ""
+        rows = [row + gap + _pad(line, width) for row, line in zip(rows, grid)]
+    return _boxed([row.rstrip(" " + HARD) for row in rows], above)
+
+
+def bracket(block: str, left: str, right: str) -> str:
+    """``block`` between brackets as tall as it is; '' for no bracket on that side."""
+    lines, base = box(block)
+    width = max((visible_width(line) for line in lines), default=0)
+    n = len(lines)
+
+    def glyph(kind: str, k: int) -> str:
+        if not kind:
+            return ""
+        top, middle, bottom, single = _TALL[kind]
+        if n == 1:
+            return single
+        if kind == "{" and n == 2:
+            return "⎰⎱"[k]
+        if kind == "}" and n == 2:
+            return "⎱⎰"[k]
+        if kind in "{}" and k == (n - 1) // 2 and n > 2:
+            return "⎨" if kind == "{" else "⎬"
+        return top if k == 0 else bottom if k == n - 1 else middle
+
+    out = [glyph(left, k) + (HARD if left else "") + _pad(line, width) + (HARD + glyph(right, k) if right else "")
+           for k, line in enumerate(lines)]
+    return _boxed([line.rstrip(" " + HARD) if not right else line for line in out], base if n > 1 else 0)
+
+
+def stack(numerator: str, denominator: str) -> str:
+    """A fraction as numerator over a bar over denominator, each centred; the bar is the baseline."""
+    top, _ = box(numerator)
+    bottom, _ = box(denominator)
+    width = max(visible_width(line) for line in top + bottom) + 2
+
+    def centre(line: str) -> str:
+        left = (width - visible_width(line)) // 2
+        return HARD * left + _pad(line, width - left)
+
+    return _boxed([centre(line) for line in top] + ["─" * width] + [centre(line) for line in bottom], len(top))

@@ -108,7 +108,7 @@ def _blocks(nodes) -> list[RenderableType]:
 def _block(node) -> RenderableType | None:
     kind = node.type
     if kind == "paragraph":
-        return _inline(node.children[0])
+        return _paragraph(node.children[0])
     if kind == "heading":
         return _inline(node.children[0], "heading")
     if kind in ("math_block", "math_block_label"):
@@ -170,6 +170,40 @@ def _table(node) -> RenderableType:
             for row in section.children:
                 table.add_row(*[_inline(c.children[0]) if c.children else Text("") for c in row.children])
     return table
+
+
+def _paragraph(node) -> RenderableType:
+    """A paragraph; ``$$…$$`` inside it (right after a line of text) and inline math that lays out on several
+    lines (a matrix) leave the paragraph and stand on their own lines, as display math."""
+    parts: list[RenderableType] = []
+    text = Text()
+    for child in node.children:
+        marked = None
+        if child.type == "math_inline_double":
+            marked = textmath.to_marked(child.content)
+        elif child.type == "math_inline":
+            marked = textmath.to_marked(child.content)
+            if "\n" not in marked:
+                marked = None
+        if marked is None:
+            if not (child.type == "softbreak" and (not text.plain or not parts and not text.plain.strip())):
+                _append_children(text, [child], "")
+            continue
+        if text.plain.strip():
+            parts.append(_trimmed(text))
+        parts.append(MathBlock(marked))
+        text = Text()
+    if text.plain.strip():
+        parts.append(_trimmed(text))
+    if len(parts) == 1 and isinstance(parts[0], Text):
+        return parts[0]
+    return Group(*parts)
+
+
+def _trimmed(text: Text) -> Text:
+    text.rstrip()
+    lead = len(text.plain) - len(text.plain.lstrip())
+    return text.divide([lead])[-1] if lead else text
 
 
 def _inline(node, style: str = "") -> Text:

@@ -34,8 +34,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .mathlayout import (BIN, BOLD_OFF, BOLD_ON, MARK_OFF, MARK_ON, PAD, SOFT, STYLE_MARKS, WIDE, accent, finish,
-                         layout, script, strip_bold, visible_width, wrap)
+from .mathlayout import (BASE, BIN, BOLD_OFF, BOLD_ON, MARK_OFF, MARK_ON, PAD, SOFT, STYLE_MARKS, WIDE, accent,
+                         bracket, finish, hjoin, layout, script, stack, strip_bold, visible_width, wrap)
 from .symbols import (ACCENTS, BIG_OPERATORS, BINARY, BOLD_FONTS, DELIMITER_SIZERS, DOTS, DROPPED_WITH_ARG,
                       EVERY_CHAR_ACCENTS, FUNCTIONS, GREEK, IGNORED, PASS_ARG, PLAIN_FONTS, RELATIONS, SPACES,
                       SYMBOLS, TEXT, double_struck, script_letter)
@@ -57,7 +57,7 @@ def to_marked(latex: str, *, strict: bool = False) -> str:
     """Like to_unicode, but keeps BOLD_ON/BOLD_OFF around \\mathbf text for the renderer."""
     try:
         nodes = _parse(latex, strict)
-        return finish(_Renderer(strict).seq(nodes))
+        return finish(_Renderer(strict).seq(nodes)).replace(BASE, "")
     except MathError:
         raise
     except Exception as exc:  # pylatexenc's parse errors: show the source rather than crash a session
@@ -135,7 +135,7 @@ class _Renderer:
                 out.append(f"{PAD}{negated[core]}{PAD}" if core in negated else body + "\u0338")
                 continue
             out.append(self.node(item, text))
-        return "".join(out)
+        return hjoin(out)
 
     def atom(self, item) -> str:
         if item is None:
@@ -230,7 +230,10 @@ class _Renderer:
         return "\\" + name + node.macro_post_space
 
     def fraction(self, node) -> str:
-        return f"{wrap(finish(self.arg(node, 0)))}/{wrap(finish(self.arg(node, 1)))}"
+        top, bottom = self.arg(node, 0), self.arg(node, 1)
+        if "\n" in top or "\n" in bottom:  # a matrix or a stacked fraction inside: stack this one too
+            return stack(finish(top, final=False), finish(bottom, final=False))
+        return f"{wrap(finish(top))}/{wrap(finish(bottom))}"
 
     def environment(self, node) -> str:
         name = node.environmentname.rstrip("*")
@@ -252,17 +255,16 @@ class _Renderer:
             return layout(rows, aligned=True)
         if name in ("matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix", "array"):
             left, right = {"pmatrix": "()", "bmatrix": "[]", "Bmatrix": "{}", "vmatrix": "||",
-                           "Vmatrix": "‖‖"}.get(name, "  ")
-            return "\n".join(f"{left} {line} {right}".strip() for line in layout(rows).split("\n"))
+                           "Vmatrix": "‖‖"}.get(name, ("", ""))
+            return bracket(layout(rows, centred=True), left, right)
         if name in ("cases", "dcases"):
-            lines = layout(rows).split("\n")
-            return "\n".join(("{ " if k == 0 else "  ") + line for k, line in enumerate(lines))
+            return bracket(layout(rows), "{", "")
         if name in ("gather", "gathered", "equation", "multline", "subequations") or not self.strict:
             return layout(rows)
         raise MathError(f"unknown LaTeX environment '{node.environmentname}'")
 
     def cell(self, nodes) -> str:
-        return finish(self.seq(nodes))
+        return finish(self.seq(nodes), final=False)
 
 
 # -- helpers ------------------------------------------------------------------------------------
