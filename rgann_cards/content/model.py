@@ -119,7 +119,23 @@ class Check(_Strict):
         return "expr" if self.expr is not None else "function"
 
 
-class Card(_Strict):
+class NumericAnswer(_Strict):
+    """An optional typed numeric answer (``answer_value``, ``tol``, ``unit``): the quiz asks for the number
+    and grades it; the other outputs show it. See numeric.py for the rules."""
+
+    answer_value: float | int | None = None
+    tol: float | int | None = None
+    unit: Annotated[str, Field(min_length=1, max_length=24, pattern=r"^[^\s$\\{}][^$\\{}]*$")] | None = None
+
+    @model_validator(mode="after")
+    def _numeric(self) -> "NumericAnswer":
+        from .numeric import check_numeric
+
+        check_numeric(self.answer_value, self.tol, self.unit)
+        return self
+
+
+class Card(NumericAnswer):
     """An atomic recall card: front/back, or a cloze text with {{c1::...}} deletions."""
 
     id: Id
@@ -142,6 +158,8 @@ class Card(_Strict):
                 raise ValueError("a card needs both 'front' and 'back' (or a 'cloze')")
             if self.extra is not None:
                 raise ValueError("'extra' only applies to cloze cards")
+        if self.cloze is not None and self.answer_value is not None:
+            raise ValueError("'answer_value' only applies to front/back cards and exercises")
         return self
 
     @property
@@ -149,7 +167,7 @@ class Card(_Strict):
         return "cloze" if self.cloze is not None else "basic"
 
 
-class Exercise(_Strict):
+class Exercise(NumericAnswer):
     """One question of an exercise sheet with its reference answer, evidence and recall cards."""
 
     id: Id

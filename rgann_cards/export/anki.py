@@ -22,6 +22,7 @@ from .. import markup
 from ..content.lock import Lock, content_hash
 from .images import anki_images
 from ..content.model import Course, Deck, Exercise, Reference
+from ..content.numeric import with_answer
 from .anki_notetypes import ROOT_DECK_ID, SORT_FIELD, NoteTypeSpec, notetype_specs
 
 GUID_NAMESPACE = "rgann-cards"
@@ -94,7 +95,8 @@ def build_notes(course: Course, verified: dict[str, str], figures: dict[str, Med
             shared = _shared_fields(ex, course, verified, figures)
             key_points = "".join(f"<li>{render(p)}</li>" for p in ex.key_points)
             notes.append(NoteData(ex.id, "exercise", deck_name, (
-                ex.id, escape(ex.label), str(ex.points), render(ex.question), render(ex.answer),
+                ex.id, escape(ex.label), str(ex.points), render(ex.question),
+                render(with_answer(ex.answer, ex.answer_value, ex.tol, ex.unit)),  # in the Answer field
                 f"<ul>{key_points}</ul>", *shared, escape(deck.deck),
             ), _tags(deck, ex.tags)))
             context = escape(f"{ex.label} · {deck.deck}")
@@ -103,7 +105,7 @@ def build_notes(course: Course, verified: dict[str, str], figures: dict[str, Med
                 if card.kind == "cloze":
                     body = (render(card.cloze, cloze=True), render(card.extra or ""))
                 else:
-                    body = (render(card.front), render(card.back))
+                    body = (render(card.front), render(with_answer(card.back, card.answer_value, card.tol, card.unit)))
                 # a card may show its own figure instead of the exercise's
                 own = _shared_fields(ex, course, verified, figures, card.figure) if card.figure else shared
                 notes.append(NoteData(card.id, card.kind, deck_name, (card.id, *body, context, *own), tags))

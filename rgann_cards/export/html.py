@@ -20,6 +20,7 @@ from .. import markup
 from ..errors import UsageError
 from ..markup.mathml import to_mathml
 from ..content.model import Course, Deck, Exercise, Reference
+from ..content.numeric import with_answer
 from ..paths import template_text, templates_dir
 from ..selection import deck_matches, has_tag
 from ..checks.verify import Verification
@@ -59,6 +60,8 @@ class ExerciseView:
     references: list[Reference] = field(default_factory=list)
     verified: str = ""
     checks: list[CheckView] = field(default_factory=list)
+    numeric: bool = False          # a typed numeric answer: the quiz shows an answer box
+    unit: str | None = None
     lead: Markup = Markup("")  # the question's first sentence, for the table of contents
 
 
@@ -147,13 +150,14 @@ def _view(course: Course, deck: Deck, ex: Exercise, number: int, verification: V
     lines = min(2 * ex.points + 3, _MAX_LINES)  # 8 mm each: 1 point 5 lines ... 5 points 13 lines
     media = course.media
     base = dict(id=ex.id, number=number, label=ex.label, deck=_parts(deck)[1], points=ex.points,
-                question=_html(ex.question, media, f"q{number}"), space="box" if _BOX_TAGS & set(ex.tags) else "lines", lines=lines)
+                question=_html(ex.question, media, f"q{number}"), space="box" if _BOX_TAGS & set(ex.tags) else "lines",
+                lines=lines, numeric=ex.answer_value is not None, unit=ex.unit)
     if verification is None:  # the quiz: the answer is not even rendered
         return ExerciseView(**base)
     svg = (figures or {}).get(ex.figure or "")
     results = verification.results.get(ex.id, [])
     return ExerciseView(
-        **base, answer=_html(ex.answer, media, f"a{number}"),
+        **base, answer=_html(with_answer(ex.answer, ex.answer_value, ex.tol, ex.unit), media, f"a{number}"),
         key_points=[_html(p, media, f"k{number}-{j}") for j, p in enumerate(ex.key_points)],
         figure=_figure(ex.figure, svg, number) if svg else None,
         sources=list(ex.sources), references=[course.references[k] for k in ex.references],

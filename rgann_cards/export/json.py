@@ -31,7 +31,14 @@ def _card(card: Card) -> dict:
         data = {"id": card.id, "kind": "cloze", "cloze": card.cloze, "extra": card.extra}
     else:
         data = {"id": card.id, "kind": "basic", "front": card.front, "back": card.back}
-    return {**data, "figure": card.figure, "tags": card.tags}
+    return {**data, "figure": card.figure, "tags": card.tags, **_numeric(card)}
+
+
+def _numeric(item) -> dict:
+    """The typed numeric answer, only where there is one (other entries stay as they were)."""
+    if item.answer_value is None:
+        return {}
+    return {"numeric_answer": {"value": item.answer_value, "tol": item.tol, "unit": item.unit}}
 
 
 def course_json(course: Course, results: dict[str, list[CheckResult]]) -> bytes:
@@ -54,6 +61,7 @@ def course_json(course: Course, results: dict[str, list[CheckResult]]) -> bytes:
             "figure": ex.figure,
             "checks": [_check(c, r) for c, r in zip(ex.checks, results.get(ex.id, []))],
             "cards": [_card(c) for c in ex.cards],
+            **_numeric(ex),
         })
     references = {
         key: ref.model_dump(exclude={"loc", "key"}, exclude_none=True) for key, ref in sorted(course.references.items())

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .items import Item, items_of
 
-FORMAT = 1
+FORMAT = 2  # 2: numeric answers on items
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 

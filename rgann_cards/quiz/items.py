@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Literal
 
 from .. import selection
+from ..content.numeric import with_answer
 from ..errors import ContentError, Problem, SourceLocation, UsageError
 from ..markup import PLACEHOLDER, split_clozes  # the placeholder split_clozes leaves for each deletion
 from .textmath import MARK_OFF, MARK_ON
@@ -58,6 +59,9 @@ class Item:
     sources: tuple[str, ...] = ()
     cloze_number: int | None = None
     cloze_count: int = 0
+    answer_value: float | None = None  # a typed numeric answer: the quiz asks for the number and grades it
+    tol: float | None = None
+    unit: str | None = None
 
 
 def items_of(course: "Course") -> list[Item]:
@@ -69,16 +73,18 @@ def items_of(course: "Course") -> list[Item]:
         for ex in deck.exercises:
             ex_tags = frozenset(deck.auto_tags) | frozenset(ex.tags)
             items.append(Item(card_id(ex.id), ex.id, "exercise", len(items), label=ex.label, exercise_id=ex.id,
-                              yaml_id=ex.id, tags=ex_tags, front=ex.question, back=ex.answer,
+                              yaml_id=ex.id, tags=ex_tags, front=ex.question,
+                              back=with_answer(ex.answer, ex.answer_value, ex.tol, ex.unit),
                               key_points=tuple(ex.key_points), points=ex.points, figure=ex.figure,
-                              sources=tuple(ex.sources), **common))
+                              sources=tuple(ex.sources), **_numeric(ex), **common))
             for card in ex.cards:
                 tags = ex_tags | frozenset(card.tags)
                 shared = {"label": ex.label, "exercise_id": ex.id, "yaml_id": card.id, "tags": tags,
                           "figure": getattr(card, "figure", None), **common}
                 if card.kind == "basic":
                     items.append(Item(card_id(card.id), card.id, "basic", len(items), front=card.front,
-                                      back=card.back, **shared))
+                                      back=with_answer(card.back, card.answer_value, card.tol, card.unit),
+                                      **_numeric(card), **shared))
                     continue
                 numbers = sorted({c.number for c in split_clozes(card.cloze)[1]})
                 for n in numbers:
@@ -88,6 +94,10 @@ def items_of(course: "Course") -> list[Item]:
                                       extra=card.extra, cloze_number=n, cloze_count=len(numbers), **shared))
     _check_unique(items)
     return items
+
+
+def _numeric(source) -> dict:
+    return {"answer_value": source.answer_value, "tol": source.tol, "unit": source.unit}
 
 
 def cloze_sides(text: str, number: int) -> tuple[str, str]:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 from rich.text import Text
 
 from . import screens
+from . import typed as typed_answer
 from .items import Item
 from .keys import ENTER, QUIT
 
@@ -33,10 +34,24 @@ def ask_paged(session: "Session", item: Item) -> tuple[int | None, int]:
     state = session.current_state(item)
     header = screens.header(item, session.progress(), state, now)
     question = screens.question(item)
-    key = pager.run(header, [question], screens.legend(("space", "show answer"), ("q", "quit"), ("?", "keys")),
-                    accept=lambda k: True)
-    if key == QUIT:
-        return None, 0
+    verdict, suggestion = None, None
+    if item.answer_value is not None:  # a typed numeric answer: read the number first
+        typed = ""
+        while True:
+            key = pager.run(header, [question], typed_answer.prompt(typed), accept=lambda k: True, keep=True)
+            if key == QUIT and not typed:
+                return None, 0
+            if key == ENTER:
+                break
+            edited = typed_answer.edit(typed, key)
+            if edited is not None:
+                typed = edited
+        suggestion, verdict = typed_answer.grade(item, typed)
+    else:
+        key = pager.run(header, [question], screens.legend(("space", "show answer"), ("q", "quit"), ("?", "keys")),
+                        accept=lambda k: True)
+        if key == QUIT:
+            return None, 0
 
     figure, figure_ready = session.figure_of(item)
     if figure_ready and session.options.open_figures:
@@ -44,9 +59,10 @@ def ask_paged(session: "Session", item: Item) -> tuple[int | None, int]:
     intervals = session.scheduling.preview(item, state, now)
     use_points = session.options.key_points and bool(item.key_points)
     answer = screens.answer(item, figure=figure, figure_ready=figure_ready, show_key_points=not use_points)
+    if verdict is not None:
+        question = Group(question, Text(""), verdict)
     # the answer starts below the question; bring its first line into view
     anchor = len(pager.lines(question, pager.size()[0])) + 1
-    suggestion = None
     if use_points:
         checklist = [False] * len(item.key_points)
         count = len(checklist)
@@ -78,7 +94,5 @@ def ask_paged(session: "Session", item: Item) -> tuple[int | None, int]:
 
 
 def _points(item: Item, checklist: list[bool]) -> RenderableType:
-    from rich.console import Group
-
     return Group(Text(""), Text("Key points — which did you recall?", style="heading"),
                  screens.key_points(item, checklist))

@@ -31,6 +31,7 @@ from typing import Callable
 from rich.console import Console, Group, RenderableType
 
 from . import screens
+from . import typed as typed_answer
 from .items import Item
 from .keys import ENTER, QUIT, KeyReader
 from .paged import ask_paged
@@ -148,9 +149,16 @@ class Session:
         self._clear()
         self.console.print(front)
         self.console.print()
-        self.console.print(screens.legend(("space", "show answer"), ("q", "quit")))
-        if self.keys.read() == QUIT:
-            return None, 0
+        verdict, suggestion = None, None
+        if item.answer_value is not None:
+            typed = self._type_number()
+            if typed is None:
+                return None, 0
+            suggestion, verdict = typed_answer.grade(item, typed)
+        else:
+            self.console.print(screens.legend(("space", "show answer"), ("q", "quit")))
+            if self.keys.read() == QUIT:
+                return None, 0
         figure, figure_ready = self.figure_of(item)
         use_points = self.options.key_points and bool(item.key_points)
         checklist = [False] * len(item.key_points) if use_points else None
@@ -160,12 +168,13 @@ class Session:
         if self._clears:  # redraw without the legend; a plain stream just continues below it
             self._clear()
             self.console.print(front)
+        if verdict is not None:
+            self.console.print(verdict)
         self.console.print(back())
         self.console.print()
         if figure_ready and self.options.open_figures:
             self.open_figure(figure)
         intervals = self.scheduling.preview(item, state, now)
-        suggestion = None
         if checklist is not None:
             if not self._tick(item, front, back, checklist):
                 return None, 0
@@ -180,6 +189,21 @@ class Session:
                 return int(key), int((time.monotonic() - shown_at) * 1000)
             if key == ENTER and suggestion is not None:
                 return suggestion, int((time.monotonic() - shown_at) * 1000)
+
+    def _type_number(self) -> str | None:
+        """Read a typed number on a plain stream, echoing it; None if the student quit."""
+        self.console.print(typed_answer.prompt(""))
+        typed = ""
+        while True:
+            key = self.keys.read()
+            if key == QUIT and not typed:
+                return None
+            if key == ENTER:
+                self.console.print(f"Your answer: {typed}" if typed else "")
+                return typed
+            edited = typed_answer.edit(typed, key)
+            if edited is not None:
+                typed = edited
 
     def _tick(self, item: Item, front: RenderableType, back: Callable[[], RenderableType],
               checklist: list[bool]) -> bool:
