@@ -183,17 +183,24 @@ def test_disk_full_mid_session_keeps_every_saved_answer_and_exits_1(pexpect, mou
     quiz.question()
     _fill(disk)
     quiz.grade(3)
-    quiz.child.expect("Stopped: the last answer could not be saved")
-    quiz.child.expect("Answered 1 card")
-    assert quiz.finish() == 1
-    text = " ".join(quiz.output.getvalue().split())
-    assert "Traceback" not in text
+    text = _stopped(quiz)
+    assert "Answered 1 card" in text
     assert (f"Error: Could not save this answer: the disk holding {quiz.db} is full (SQLITE_FULL: database or "
             "disk is full). The 1 answer before it in this session is saved; free some space, then run the quiz "
             "again.") in text
     (disk / "filler").unlink()
     _intact(quiz.db)
     assert log(quiz.db) == [(KEYS[0], 3)]
+
+
+def _stopped(quiz: Quiz) -> str:
+    """The session stopped on a failed write: summary, then the error, exit 1, no traceback; all its output."""
+    quiz.child.expect("Stopped: the last answer could not be saved")
+    quiz.child.expect("Error: ")
+    assert quiz.finish() == 1
+    text = " ".join(quiz.output.getvalue().split())
+    assert "Traceback" not in text
+    return text
 
 
 def test_locked_database_is_told_apart(tmp_path: Path):
@@ -266,11 +273,7 @@ def test_database_replaced_mid_session_stops_and_rescues_the_answers(pexpect, pr
     os.replace(other, quiz.db)
     replacement = quiz.db.read_bytes()
     quiz.grade(3)
-    quiz.child.expect("Stopped: the last answer could not be saved")
-    quiz.child.expect("Error: ")
-    assert quiz.finish() == 1
-    text = " ".join(quiz.output.getvalue().split())
-    assert "Traceback" not in text
+    text = _stopped(quiz)
     (rescued,) = sorted(project.glob("progress.sqlite3.rescued-*"))
     assert (f"Error: {quiz.db} was replaced by another file while this session was running; this answer was not "
             f"saved. The 2 answers saved before went into the old file; a copy of it is in {rescued}. Nothing was "
