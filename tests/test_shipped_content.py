@@ -64,7 +64,8 @@ def test_required_named_checks_are_wired(course):
                      ("3(d)", "reparam.pathwise_gradient"), ("3(d)", "reparam.variance_ratio"),
                      ("2(d)", "residual.jacobian_identity"), ("2(d)", "residual.gradient_norm_depth"),
                      ("4(a)", "gan.optimal_discriminator"), ("4(a)", "gan.equilibrium_value"),
-                     ("4(b)", "gan.generator_gradient_saturation"),
+                     ("4(a)", "gan.jsd_identity"), ("1(b)", "sigmoid.derivative_bound"),
+                     ("2(d)", "sigmoid.derivative_bound"), ("4(b)", "gan.generator_gradient_saturation"),
                      ("2(b)", "batchnorm.normalized_statistics"), ("2(b)", "batchnorm.inference_running_statistics")]:
         assert required in used, required
 

@@ -38,6 +38,7 @@ class CheckView:
     claim: str
     method: str
     measured: str
+    computed: bool = False  # a `kind: arithmetic` check: shown as computed, not as verified
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,9 @@ def render_study_sheet(course: Course, verification: Verification, figures: dict
     decks = [DeckView(_slug(d.deck), *_parts(d), [views[ex.id] for ex in d.exercises]) for d in course.decks]
     subtitle = f"Study sheet · {_sheets(course.decks)} · {len(course.exercises())} exercises"
     page = Page(course.info.title, course.info.title, subtitle, f"{course.info.title} · Study sheet")
-    return _render("study-sheet.html", page=page, decks=decks, checks=len(verification.items))
+    computed = sum(check.arithmetic for _, check, _ in verification.items)
+    return _render("study-sheet.html", page=page, decks=decks, checks=len(verification.items) - computed,
+                   computed=computed)
 
 
 def select(course: Course, *, seed: int | None = None, count: int | None = None, tag: str | None = None,
@@ -158,7 +161,7 @@ def _view(course: Course, deck: Deck, ex: Exercise, number: int, verification: V
         figure=_figure(ex.figure, svg, number) if svg else None,
         sources=list(ex.sources), references=[course.references[k] for k in ex.references],
         verified=verification.verified_line(ex.id),
-        checks=[CheckView(c.claim, r.method, r.measured) for c, r in zip(ex.checks, results)],
+        checks=[CheckView(c.claim, r.method, r.measured, c.arithmetic) for c, r in zip(ex.checks, results)],
     )
 
 

@@ -14,7 +14,8 @@ FORMAT = "rgann-cards/1"
 
 
 def _check(check: Check, result: CheckResult) -> dict:
-    data: dict = {"claim": check.claim, "kind": check.kind}
+    data: dict = {"claim": check.claim, "kind": check.form,
+                  "evidence": "computed" if check.arithmetic else "verified"}
     if check.expr is not None:
         data["expr"] = check.expr
         data["equals" if check.equals is not None else "approx"] = check.equals if check.equals is not None else check.approx
