@@ -225,6 +225,8 @@ def test_shipped_deck_imports_cleanly(shipped_build: Path, tmp_path: Path):
             if card.note().note_type()["name"] == "rgann-cards Exercise":
                 ex = next(e for e in exercises if e.id == card.note()["ID"])
                 # arithmetic checks are shown as computed, never counted as verified
+                # the exam-length model answer comes first, the full answer below it as the explanation
+                assert answer.index("Model answer") < answer.index("Explanation"), ex.id
                 if any(not c.arithmetic for c in ex.checks):
                     assert "Verified: " in answer
                 elif ex.checks:

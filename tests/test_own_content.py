@@ -49,6 +49,7 @@ exercises:
     label: "1(a)"
     points: 2
     question: What is the area of the parallelogram spanned by $a = (2, 1)$ and $b = (1, 3)$?
+    model_answer: $|\\det[a\\;b]| = 5$.
     answer: |
       The absolute value of the determinant, $|\\det[a\\;b]| = |2 \\cdot 3 - 1 \\cdot 1| = 5$.
 

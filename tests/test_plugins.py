@@ -37,6 +37,7 @@ exercises:
       - claim: "det(AB) = det(A) det(B)"
         function: linalg.det_product
         params: {n: 4}
+    model_answer: $\\det A = ad - bc = 5$.
 """
 
 

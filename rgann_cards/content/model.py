@@ -164,7 +164,8 @@ class Exercise(_Strict):
     points: int = Field(default=1, ge=1, le=100)
     tags: list[Tag] = Field(default_factory=list)
     question: Text
-    answer: Text
+    model_answer: Text  # what a strong student writes in the exam; at most ~40 words per point (lint warns)
+    answer: Text  # the full explanation
     key_points: list[Text] = Field(min_length=1)
     figure: str | None = Field(default=None, pattern=FIGURE_PATTERN)
     sources: list[Text] = Field(default_factory=list)

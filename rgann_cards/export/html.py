@@ -53,6 +53,7 @@ class ExerciseView:
     question: Markup
     space: str  # "lines" or "box"
     lines: int
+    model_answer: Markup | None = None
     answer: Markup | None = None
     key_points: list[Markup] = field(default_factory=list)
     figure: Markup | None = None
@@ -156,7 +157,7 @@ def _view(course: Course, deck: Deck, ex: Exercise, number: int, verification: V
     svg = (figures or {}).get(ex.figure or "")
     results = verification.results.get(ex.id, [])
     return ExerciseView(
-        **base, answer=_html(ex.answer, media, f"a{number}"),
+        **base, model_answer=_html(ex.model_answer, media, f"m{number}"), answer=_html(ex.answer, media, f"a{number}"),
         key_points=[_html(p, media, f"k{number}-{j}") for j, p in enumerate(ex.key_points)],
         figure=_figure(ex.figure, svg, number) if svg else None,
         sources=list(ex.sources), references=[course.references[k] for k in ex.references],

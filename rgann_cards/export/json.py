@@ -48,6 +48,7 @@ def course_json(course: Course, results: dict[str, list[CheckResult]]) -> bytes:
             "points": ex.points,
             "tags": sorted({*deck.auto_tags, *ex.tags}),
             "question": ex.question,
+            "model_answer": ex.model_answer,
             "answer": ex.answer,
             "key_points": ex.key_points,
             "references": ex.references,

@@ -50,8 +50,9 @@ class Item:
     yaml_id: str
     tags: frozenset[str]
     front: str
-    back: str
+    back: str                  # for an exercise: the model answer
     extra: str | None = None
+    explanation: str | None = None  # an exercise's full answer, shown on request
     key_points: tuple[str, ...] = ()
     points: int = 1
     figure: str | None = None
@@ -69,7 +70,8 @@ def items_of(course: "Course") -> list[Item]:
         for ex in deck.exercises:
             ex_tags = frozenset(deck.auto_tags) | frozenset(ex.tags)
             items.append(Item(card_id(ex.id), ex.id, "exercise", len(items), label=ex.label, exercise_id=ex.id,
-                              yaml_id=ex.id, tags=ex_tags, front=ex.question, back=ex.answer,
+                              yaml_id=ex.id, tags=ex_tags, front=ex.question, back=ex.model_answer,
+                              explanation=ex.answer,
                               key_points=tuple(ex.key_points), points=ex.points, figure=ex.figure,
                               sources=tuple(ex.sources), **common))
             for card in ex.cards:
