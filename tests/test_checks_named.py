@@ -11,19 +11,20 @@ import numpy as np
 import pytest
 import sympy
 
-from rgann_cards.checks import batchnorm, gan, gaussian, kl, lstm, registry, reparam, residual
+from rgann_cards.checks import batchnorm, gan, gaussian, kl, lstm, registry, reparam, residual, sigmoid
 from rgann_cards.checks.registry import RegistryError
 from rgann_cards.checks.result import CheckResult
 
 SHIPPED = {
     "batchnorm.inference_running_statistics", "batchnorm.normalized_statistics",
-    "gan.equilibrium_value", "gan.generator_gradient_saturation", "gan.optimal_discriminator",
+    "gan.equilibrium_value", "gan.generator_gradient_saturation", "gan.jsd_identity", "gan.optimal_discriminator",
     "gaussian.kl_standard_normal_1d", "gaussian.kl_standard_normal_diagonal",
     "gaussian.kl_standard_normal_full_covariance",
     "kl.discrete_asymmetry", "kl.nonnegativity",
     "lstm.forget_gate_chain_rule", "lstm.forget_gate_gradient",
     "reparam.pathwise_gradient", "reparam.variance_ratio",
     "residual.gradient_norm_depth", "residual.jacobian_identity",
+    "sigmoid.derivative_bound",
 }
 HALF = sympy.Rational(1, 2)
 
@@ -81,11 +82,11 @@ def test_discrete_asymmetry_with_a_symmetric_formula_fails():
 
 
 def test_nonnegativity_with_flipped_log_fails():
-    assert_fails(kl.nonnegativity(kl=lambda p, q: float(np.sum(p * np.log(q / p)))))
+    assert_fails(kl.nonnegativity(kl=lambda p, q: sum(a * sympy.log(b / a) for a, b in zip(p, q))))
 
 
 def test_nonnegativity_with_wrong_weights_fails():
-    assert_fails(kl.nonnegativity(kl=lambda p, q: float(np.sum(q * np.log(p / q)))))
+    assert_fails(kl.nonnegativity(kl=lambda p, q: sum(b * sympy.log(a / b) for a, b in zip(p, q))))
 
 
 # --- Gaussians ----------------------------------------------------------------------------------
@@ -149,11 +150,19 @@ def test_jacobian_without_tanh_derivative_fails():
 
 
 def test_gradient_norm_without_skip_path_fails():
-    assert_fails(residual.gradient_norm_depth(layer_jacobian=residual.plain_layer_jacobian))
+    assert_fails(residual.gradient_norm_depth(layer_jacobian=lambda slope, W, res: residual.plain_layer_jacobian(slope, W)))
 
 
-def test_gradient_norm_thresholds_are_honoured():
-    assert_fails(residual.gradient_norm_depth(depth=2))  # too shallow for the plain net to vanish
+def test_gradient_norm_regimes_are_honoured():
+    result = residual.gradient_norm_depth(depth=10)  # too shallow for the plain net to fall below 1e-12
+    assert_fails(result)
+    assert result.explanation == "the measured gradient norms do not show the claimed regimes"
+
+
+def test_gradient_norm_depth_sweeps_the_weight_scale():
+    result = residual.gradient_norm_depth()
+    assert result.measured == ("‖∂L/∂x₀‖ at depth 50, width 32: g=0.5: plain 1.1e-16, residual 8.5; "
+                               "g=1: plain 2.4e-02, residual 23; g=2: plain 6.4e+02, residual 2.4e+02")
 
 
 def test_gradient_norms_for_plotting():
@@ -206,6 +215,69 @@ def test_inference_with_batch_statistics_fails():
     result = batchnorm.inference_running_statistics(eval_forward=lambda bn, x: bn.train_forward(x, update=False))
     assert_fails(result)
     assert result.explanation == "eval-mode output depends on the batch"
+
+
+# --- every named check fails on a plausible wrong formula -----------------------------------------
+
+def _roll_cells(phi_prime, zeta, s_prev):
+    return phi_prime * float(np.dot(np.roll(zeta, 1), s_prev))  # ζ of the wrong cell: index c − 1
+
+
+def _m(p, q):
+    return [(a + b) / 2 for a, b in zip(p, q)]
+
+
+# (check, what is wrong, keyword arguments that plug the wrong formula in)
+MUTANTS = [
+    ("batchnorm.inference_running_statistics", "running variance without Bessel's correction",
+     dict(update=lambda m, v, x, mo: ((1 - mo) * m + mo * x.mean(0), (1 - mo) * v + mo * x.var(0)))),
+    ("batchnorm.inference_running_statistics", "momentum weights swapped",
+     dict(update=lambda m, v, x, mo: (mo * m + (1 - mo) * x.mean(0), mo * v + (1 - mo) * x.var(0, ddof=1)))),
+    ("batchnorm.normalized_statistics", "ε added outside the square root",
+     dict(normalize=lambda x, eps: (x - x.mean(axis=0)) / (np.sqrt(x.var(axis=0)) + eps))),
+    ("gan.equilibrium_value", "D* = p_g / (p_data + p_g): right at p_g = p_data, wrong elsewhere",
+     dict(d_star=lambda a, b: b / (a + b))),
+    ("gan.generator_gradient_saturation", "non-saturating gradient squared",
+     dict(non_saturating=lambda D: -(1 - D) ** 2)),
+    ("gan.jsd_identity", "KL directions reversed: KL(m‖p_data) + KL(m‖p_g)",
+     dict(rhs=lambda p, q: -sympy.log(4) + kl.kl_exact(_m(p, q), p) + kl.kl_exact(_m(p, q), q))),
+    ("gan.jsd_identity", "−log 2 instead of −log 4",
+     dict(rhs=lambda p, q: -sympy.log(2) + kl.kl_exact(p, _m(p, q)) + kl.kl_exact(q, _m(p, q)))),
+    ("gan.optimal_discriminator", "a / (a + 2b)", dict(d_star=lambda a, b: a / (a + 2 * b))),
+    ("gaussian.kl_standard_normal_1d", "μ² term dropped",
+     dict(closed_form=lambda mu, sigma: HALF * (sigma**2 - 1 - sympy.log(sigma**2)))),
+    ("gaussian.kl_standard_normal_diagonal", "μᵀμ with a minus sign",
+     dict(closed_form=lambda mu, cov: HALF * (cov.trace() - (mu.T * mu)[0, 0] - cov.shape[0] - sympy.log(cov.det())))),
+    ("gaussian.kl_standard_normal_full_covariance", "tr Σ⁻¹ instead of tr Σ",
+     dict(closed_form=lambda mu, cov: 0.5 * (np.trace(np.linalg.inv(cov)) + mu @ mu - len(mu)
+                                            - np.linalg.slogdet(cov)[1]))),
+    ("kl.discrete_asymmetry", "bits instead of nats",
+     dict(kl=lambda p, q: kl.kl_exact(p, q) / sympy.log(2))),
+    ("kl.nonnegativity", "squared log-ratio", dict(kl=lambda p, q: sum(a * sympy.log(a / b) ** 2 for a, b in zip(p, q)))),
+    ("lstm.forget_gate_gradient", "ζ of the neighbouring cell (wrong index)", dict(formula=_roll_cells)),
+    ("lstm.forget_gate_chain_rule", "s_c^{t−1} dropped",
+     dict(formula=lambda phi_prime, zeta, s_prev: phi_prime * sum(zeta))),
+    ("reparam.pathwise_gradient", "wrong sign of the cosine term",
+     dict(analytic=lambda mu, sigma: 2 * mu - np.exp(-sigma**2 / 2) * np.cos(mu))),
+    ("reparam.variance_ratio", "f(z) instead of f'(z) as the pathwise sample", dict(pathwise=lambda z, mu, sigma: reparam.f(z))),
+    ("residual.gradient_norm_depth", "tanh' dropped from the layer Jacobian",
+     dict(layer_jacobian=lambda slope, W, res: (np.eye(len(slope)) if res else 0) + W)),
+    ("residual.gradient_norm_depth", "Jacobian transposed (wrong index order)",
+     dict(layer_jacobian=lambda slope, W, res: (np.eye(len(slope)) if res else 0) + W * slope[None, :])),
+    ("residual.jacobian_identity", "weight matrices in the wrong order",
+     dict(jacobian=lambda W1, W2, x: sympy.eye(len(x)) + W1 * sympy.diag(*[1 - sympy.tanh(h) ** 2 for h in W1 * x]) * W2)),
+    ("sigmoid.derivative_bound", "σ(1 + σ)", dict(derivative=lambda s: s * (1 + s))),
+    ("sigmoid.derivative_bound", "maximum 1/2", dict(maximum=0.5)),
+]
+
+
+@pytest.mark.parametrize(("name", "wrong", "kwargs"), MUTANTS, ids=[f"{n}: {w}" for n, w, _ in MUTANTS])
+def test_check_fails_on_a_wrong_formula(name, wrong, kwargs):
+    assert_fails(registry.resolve(name)(**kwargs))
+
+
+def test_every_named_check_has_a_mutant():
+    assert {name for name, _, _ in MUTANTS} == SHIPPED
 
 
 # --- the registry -------------------------------------------------------------------------------
@@ -261,7 +333,7 @@ def test_bind_params_rejects_hooks_unknown_names_and_wrong_types(params, message
 
 def test_listing_checks_imports_neither_numpy_nor_sympy():
     code = ("import sys; from rgann_cards.checks import registry, runner; "
-            "assert len(registry.known_functions()) == 16; "
+            "assert len(registry.known_functions()) == 18; "
             "print(sorted(m for m in ('numpy', 'sympy') if m in sys.modules))")
     root = Path(__file__).resolve().parents[1]
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)

@@ -117,7 +117,7 @@ def test_expression_errors_and_unknown_checks_are_errors():
     assert [(r.status, r.explanation) for r in results[:3]] == [
         ("error", "attribute access is not allowed"),
         ("error", "unknown check 'testing.quick'"),
-        ("error", "unknown parameter 'formula' for kl.nonnegativity (accepts: trials, seed)"),
+        ("error", "unknown parameter 'formula' for kl.nonnegativity (accepts: max_outcomes)"),
     ]
     assert (results[3].status, results[3].measured) == ("pass", "0.0822829")
 

@@ -183,6 +183,22 @@ def test_study_sheet_has_everything(shipped, pages):
     assert page.count(b'class="figure-svg"') == sum(1 for _, ex in course.exercises() if ex.figure) > 0
 
 
+def test_model_answer_comes_first_in_the_study_sheet_and_the_key(shipped, pages):
+    course = shipped[0]
+    for name in ("study-sheet", "answer-key"):
+        page = pages[name].read_text("utf-8")
+        blocks = re.split(r'(?=<(?:article|li) class="[^"]*exercise[^"]*"[^>]*data-exercise=)', page)
+        for block in blocks:
+            ident = re.search(r'data-exercise="([^"]+)"', block)
+            if not ident:
+                continue
+            ex = course.exercise(ident.group(1))
+            text = text_of(block.encode())
+            model = text_of(html._html(ex.model_answer))
+            assert text.index("Model answer") < text.index(model) < text.index("Explanation"), (name, ex.id)
+            assert text.index("Explanation") < text.index(phrases(ex.answer)[0]), (name, ex.id)
+
+
 def test_pages_are_self_contained(pages):
     for path in pages.values():
         page = path.read_text("utf-8")

@@ -20,8 +20,9 @@ def test_json_contains_the_whole_course(project: Path):
     assert data["course"] == {"title": "Fixture Course", "root_deck": "FIX"}
     assert [e["id"] for e in data["exercises"]] == ["fx-t1a-sigmoid", "fx-t1b-kl", "fx-t2a-bptt"]
     first = data["exercises"][0]
-    assert set(first) >= {"id", "label", "deck", "question", "answer", "key_points", "references", "sources",
-                          "figure", "checks", "cards"}
+    assert set(first) >= {"id", "label", "deck", "question", "model_answer", "answer", "key_points", "references",
+                          "sources", "figure", "checks", "cards"}
+    assert first["model_answer"] == "The short answer a student writes in the exam."
     assert first["deck"] == "FIX::Sheet 01::Task 1 · Basics"
     assert first["label"] == "1(a)" and first["points"] == 2
     assert first["tags"] == ["activation", "sheet01", "task01"]

@@ -159,8 +159,8 @@ def _note_type_fields(apkg: Path, where: Path) -> dict[str, list[str]]:
 def test_shipped_course_has_the_sheet_s_numbers():
     course = load_course(REPO / "content")
     cards = {c.id: c for _, ex in course.exercises() for c in ex.cards}
-    assert (cards["s02-t3c-kl-pq-value"].answer_value, cards["s02-t3c-kl-pq-value"].unit) == (0.0823, "nats")
-    assert cards["s02-t3c-kl-qp-value"].answer_value == 0.0872
+    assert (cards["s02-t3c-kl-counterexample-values"].answer_value, cards["s02-t3c-kl-counterexample-values"].unit) == (0.0823, "nats")
+    assert cards["s02-t3c-kl-counterexample-reverse"].answer_value == 0.0872
     assert cards["s02-t3g-kl-worked-example"].answer_value == 0.653
     # each value agrees with the exercise's own verified check of that number
     checks = {c.claim: c for _, ex in course.exercises() for c in ex.checks}

@@ -67,6 +67,7 @@ exercises:
         front: What does $a + b$ span with $a$ and $b$?
         back: A parallelogram whose area is $|\\det[a\\;b]|$.
         figure: span
+    model_answer: $|\\det[a\\;b]| = 5$.
 """
 
 
@@ -168,6 +169,9 @@ def test_the_terminal_shows_a_placeholder(built: Path, plugin_site: Path):
     child.logfile_read = output
     child.expect("show answer")
     child.send(" ")
+    child.expect(r"\[4\] Easy")
+    child.send("e")  # the answer's image is in the explanation, shown on request
+    child.expect("Explanation")
     child.expect(r"\[4\] Easy")
     child.send("q")
     child.expect(pexpect.EOF)

@@ -37,6 +37,7 @@ exercises:
       - claim: "det(AB) = det(A) det(B)"
         function: linalg.det_product
         params: {n: 4}
+    model_answer: $\\det A = ad - bc = 5$.
 """
 
 
@@ -75,8 +76,8 @@ def test_without_the_plugin_the_name_is_unknown_and_the_message_says_how_to_add_
     assert result.returncode == 1
     assert result.stderr == (
         "content/sheet01/task09-linalg.yaml:18:19: unknown check function 'linalg.det_product' (installed check "
-        "modules: batchnorm, gan, gaussian, kl, lstm, reparam, residual; 'rgann-cards verify --list' shows every "
-        "check; a course's own checks are a package that registers its module in the entry-point group "
+        "modules: batchnorm, gan, gaussian, kl, lstm, reparam, residual, sigmoid; 'rgann-cards verify --list' shows "
+        "every check; a course's own checks are a package that registers its module in the entry-point group "
         "'rgann_cards.checks', see docs/checks.md)\n"
         "1 problem found; nothing was written.\n")
 

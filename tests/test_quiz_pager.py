@@ -116,11 +116,12 @@ def test_long_answer_pages_to_its_end_and_back_with_the_header_on_every_screen(p
     term = Terminal(pexpect, pyte, course, "--ids", LONG, db=tmp_path / "p.sqlite3")
     question = term.wait(r"\[space\] show answer")
     assert question[3].startswith("How can LSTMs and other gated memory units learn to count")
-    shown = term.press(" ", r"\[4\] Easy")
+    term.press(" ", r"\[e\] explanation")  # the model answer first; the full answer on request
+    shown = term.press("e", r"Easy 8d  \[q\] quit")
     first, _, total = _frame(shown)
     assert first == 1 and total > 60
     assert shown[3] == question[3]  # the question heads the view
-    assert any("Answer" in line for line in shown)
+    assert any("Model answer" in line for line in shown)
     screens = [shown]
     while True:
         before = STATUS.match(screens[-1][-2]).group(2)
@@ -130,7 +131,8 @@ def test_long_answer_pages_to_its_end_and_back_with_the_header_on_every_screen(p
     ranges = [_frame(s)[:2] for s in screens]
     assert ranges[-1][1] == total and len(screens) >= 4
     assert all(b[0] == a[1] for a, b in zip(ranges, ranges[1:-1]))  # a page keeps one line of context
-    assert "longer sequences" in screens[-1][-3]  # the last line of the answer (its last key point)
+    # the explanation's last sentence ends the view
+    assert " ".join(line.strip() for line in screens[-1][-5:-2]).endswith("beyond the training range it works.")
     up = term.press(PAGE_UP, rf"─ lines {ranges[-1][0] - 18}-")
     _frame(up)
     term.press(DOWN, rf"─ lines {ranges[-1][0] - 17}-")
@@ -158,7 +160,8 @@ def test_key_points_mode_keeps_the_question_above_the_list(pexpect, pyte, course
     assert lines[3].startswith("How can LSTMs") and lines[at + 1].startswith("[ ] 1")
     lines = term.press("\r", r"suggested Again")
     assert lines[3].startswith("How can LSTMs")
-    assert lines[-1].startswith("[enter] Again  [1] Again 1m")
+    keys = " ".join(lines[-2:])  # with [e] explanation the key line wraps at 80 columns
+    assert keys.startswith("[enter] Again  [1] Again 1m") and keys.endswith("explanation  [q] quit")
     term.child.send("q")
     assert term.finish() == 0
 
@@ -179,7 +182,8 @@ def test_progress_counts_done_of_planned(pexpect, pyte, project: Path):
 def test_resize_redraws_at_the_new_size(pexpect, pyte, course: Path, tmp_path: Path):
     term = Terminal(pexpect, pyte, course, "--ids", LONG, db=tmp_path / "p.sqlite3")
     term.wait(r"\[space\] show answer")
-    term.press(" ", r"─ lines 1-19 of")
+    term.press(" ", r"\[e\] explanation")
+    term.press("e", r"Easy 8d  \[q\] quit")  # the full answer too: a view longer than either screen
     term.resize(30, 100)
     lines = term.wait(r"─ lines 1-25 of")
     assert lines[0].endswith("0/1") and len(lines[0]) == 100

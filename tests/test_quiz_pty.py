@@ -255,3 +255,20 @@ def test_figure_path_is_shown_and_opened_only_when_asked(pexpect, project: Path,
     while not opened.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert opened.read_text("utf-8").split() == [f"dist/figures/{name}.svg"]  # once: only with --open-figures
+
+
+def test_an_exercise_shows_the_model_answer_and_the_explanation_on_request(pexpect, project: Path):
+    quiz = Quiz(pexpect, project, "--new", "1")
+    assert quiz.question() == KEYS[0]  # the first item is an exercise
+    quiz.child.send(" ")
+    quiz.child.expect("Model answer")
+    quiz.child.expect("The short answer a student writes in the exam.")
+    quiz.child.expect(r"\[e\] explanation")
+    assert "Explanation" not in quiz.output.getvalue()
+    quiz.child.send("e")
+    quiz.child.expect("Explanation")
+    quiz.child.expect("the maximum")  # from the full answer
+    quiz.child.expect(r"\[4\] Easy")
+    quiz.child.send("4")  # Easy: the card does not come back in this session
+    assert quiz.finish() == 0
+    assert log(quiz.db) == [(KEYS[0], 4)]

@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 
 from conftest import REPO
+from rgann_cards.content.length import budget, words
 from rgann_cards.content.load import load_course
 
 # The sheet's questions per task (Task 4 is printed as a second "Task 03" on the sheet).
@@ -64,7 +65,8 @@ def test_required_named_checks_are_wired(course):
                      ("3(d)", "reparam.pathwise_gradient"), ("3(d)", "reparam.variance_ratio"),
                      ("2(d)", "residual.jacobian_identity"), ("2(d)", "residual.gradient_norm_depth"),
                      ("4(a)", "gan.optimal_discriminator"), ("4(a)", "gan.equilibrium_value"),
-                     ("4(b)", "gan.generator_gradient_saturation"),
+                     ("4(a)", "gan.jsd_identity"), ("1(b)", "sigmoid.derivative_bound"),
+                     ("2(d)", "sigmoid.derivative_bound"), ("4(b)", "gan.generator_gradient_saturation"),
                      ("2(b)", "batchnorm.normalized_statistics"), ("2(b)", "batchnorm.inference_running_statistics")]:
         assert required in used, required
 
@@ -94,3 +96,11 @@ def test_ids_are_stable_and_namespaced(course):
 def test_lock_file_is_committed_and_current(shipped_build):
     """A clean build of the shipped content must not need to change content/anki.lock."""
     assert (shipped_build / "content" / "anki.lock").read_bytes() == (REPO / "content" / "anki.lock").read_bytes()
+
+
+def test_every_model_answer_keeps_to_the_length_guide(course):
+    """What a strong student writes in the exam: at most 40 words per point, a formula counting as one word."""
+    for _, ex in course.exercises():
+        assert 0 < words(ex.model_answer) <= budget(ex.points), (ex.label, words(ex.model_answer), ex.points)
+        assert words(ex.model_answer) < words(ex.answer), ex.label  # shorter than the explanation
+    assert not [w for w in course.warnings if "model answer" in w.message]

@@ -1,4 +1,5 @@
-"""GAN theory (Goodfellow et al. 2014): the optimal discriminator, the equilibrium value, saturating losses."""
+"""GAN theory (Goodfellow et al. 2014): the optimal discriminator, the JSD form of the game and its minimum,
+saturating losses."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import math
 
 import sympy
 
+from . import kl
 from .registry import named_check
 from .result import CheckResult, verdict
 
@@ -38,24 +40,70 @@ def optimal_discriminator(*, d_star=None) -> CheckResult:
                    f"{d_text} is not the maximizer of p_data log D + p_g log(1 − D)")
 
 
+def _expand_logs(expr: sympy.Expr) -> sympy.Expr:
+    """Split every log into logs of factors (log(1 − p/(p+q)) = log q − log(p+q)), then expand."""
+    expr = expr.replace(lambda e: isinstance(e, sympy.log), lambda e: sympy.log(sympy.factor(e.args[0])))
+    return sympy.expand(sympy.expand_log(expr, force=True))
+
+
+def game_value(p, q, d_star=optimal_d):
+    """C(G) = Σ_x p(x) log D*(x) + q(x) log(1 − D*(x)) for discrete p = p_data, q = p_g."""
+    return sum(pi * sympy.log(d) + qi * sympy.log(1 - d) for pi, qi in zip(p, q) for d in [d_star(pi, qi)])
+
+
 @named_check
-def equilibrium_value(*, d_star=None) -> CheckResult:
-    """SymPy: with p_g = p_data, D*(x) = ½ everywhere and V(D*, G) = E log ½ + E log ½ = −log 4."""
+def equilibrium_value(*, outcomes: int = 3, d_star=None) -> CheckResult:
+    """SymPy: at p_g = p_data, D* = ½ and V(D*, G) = −log 4 (a Gaussian density, integrated); and that is the global
+    minimum of C(G): for generic p_data, p_g on ``outcomes`` points, C(G) + log 4 = Σ [p h(m/p) + q h(m/q)] with
+    m = (p + q)/2 and h(t) = t − 1 − ln t ≥ 0 (zero only at t = 1), so C(G) ≥ −log 4 with equality iff p_g = p_data."""
+    if not 2 <= outcomes <= 5:
+        raise ValueError("outcomes must be 2..5")
+    d_star = d_star or optimal_d
     x = sympy.Symbol("x", real=True)
     p = sympy.Function("p", positive=True)(x)  # any density; p_g = p_data = p
-    d = sympy.simplify((d_star or optimal_d)(p, p))
+    d = sympy.simplify(d_star(p, p))
     constant = not d.has(x)
-    # V = ∫ p_data log D* + ∫ p_g log(1 − D*); with D* constant each is log(·) times ∫ p = 1.
-    # A concrete density confirms ∫ p = 1 and the value end to end.
+    # V = ∫ p_data log D* + ∫ p_g log(1 − D*), for a concrete density so that ∫ p = 1 is used, not assumed.
     density = sympy.exp(-x**2 / 2) / sympy.sqrt(2 * sympy.pi)
     d_concrete = d.subs(p, density)
     value = sympy.simplify(sympy.integrate(density * sympy.log(d_concrete), (x, -sympy.oo, sympy.oo))
                            + sympy.integrate(density * sympy.log(1 - d_concrete), (x, -sympy.oo, sympy.oo)))
-    ok = constant and sympy.simplify(value + sympy.log(4)) == 0
+    value_ok = constant and sympy.simplify(value + sympy.log(4)) == 0
+    # Global minimum: C + log 4 − Σ [p h(m/p) + q h(m/q)] = −(Σ p + Σ q − 2 Σ m) = 0 exactly.
+    ps, qs = kl.masses("p", outcomes), kl.masses("q", outcomes)
+    ms = [(pi + qi) / 2 for pi, qi in zip(ps, qs)]
+    gap = sum(pi * kl.gibbs_term(mi / pi) + qi * kl.gibbs_term(mi / qi) for pi, qi, mi in zip(ps, qs, ms))
+    rest = game_value(ps, qs, d_star) + sympy.log(4) * (sum(ps) + sum(qs)) / 2 - gap
+    minimum_ok = _expand_logs(rest) == 0 and kl.gibbs_term_facts()
+    ok = value_ok and minimum_ok
     shown = f" = {float(value):.4f}" if value.is_number and value.is_finite and value.is_real else ""
     return verdict(ok, f"V(D*, G) = {sympy.sstr(value)}{shown}", "SymPy",
-                   f"D* = {sympy.sstr(d)} when p_g = p_data, so V = 2 log ½ = −log 4" if ok else
-                   f"with D* = {sympy.sstr(d)}, V(D*, G) is not −log 4")
+                   f"D* = {sympy.sstr(d)} when p_g = p_data, so V = 2 log ½ = −log 4; C(G) + log 4 = "
+                   "Σ [p h(m/p) + q h(m/q)] ≥ 0, so C(G) ≥ −log 4 with equality iff p_g = p_data" if ok else
+                   f"with D* = {sympy.sstr(d)}, V(D*, G) is not −log 4 at p_g = p_data" if not value_ok else
+                   "C(G) + log 4 is not a sum of terms h ≥ 0, so −log 4 is not shown to be the minimum")
+
+
+def jsd_rhs(p, q):
+    """The claimed C(G): −log 4 + KL(p‖m) + KL(q‖m) with m = (p + q)/2, i.e. −log 4 + 2 JSD(p‖q)."""
+    m = [(pi + qi) / 2 for pi, qi in zip(p, q)]
+    return -sympy.log(4) + kl.kl_exact(p, m) + kl.kl_exact(q, m)
+
+
+@named_check
+def jsd_identity(*, outcomes: int = 3, rhs=None) -> CheckResult:
+    """SymPy, generic p_data, p_g on ``outcomes`` points: C(G) = max_D V = −log 4 + KL(p_data‖m) + KL(p_g‖m)
+    exactly (using only Σ p = Σ q = 1), so C(G) = −log 4 + 2 JSD(p_data‖p_g)."""
+    if not 2 <= outcomes <= 6:
+        raise ValueError("outcomes must be 2..6")
+    ps, qs = kl.masses("p", outcomes), kl.masses("q", outcomes)
+    claimed = (rhs or jsd_rhs)(ps, qs)
+    # The difference may only be a multiple of (Σp − 1) and (Σq − 1): set the last masses by normalisation.
+    last = {ps[-1]: 1 - sum(ps[:-1]), qs[-1]: 1 - sum(qs[:-1])}
+    ok = sympy.simplify(_expand_logs(game_value(ps, qs) - claimed).subs(last)) == 0
+    return verdict(ok, f"C(G) − (−log 4 + KL(p‖m) + KL(q‖m)) {'= 0' if ok else '≠ 0'} for {outcomes} outcomes",
+                   "SymPy", "C(G) = −log 4 + 2 JSD(p_data‖p_g) for generic distributions" if ok else
+                   "C(G) differs from the claimed expression")
 
 
 def saturating_gradient(D):

@@ -1,8 +1,7 @@
-"""Kullback–Leibler divergence of discrete distributions: not symmetric, never negative."""
+"""Kullback–Leibler divergence of discrete distributions: not symmetric, never negative (proved with SymPy)."""
 
 from __future__ import annotations
 
-import numpy as np
 import sympy
 
 from .registry import named_check
@@ -10,19 +9,12 @@ from .result import CheckResult, verdict
 
 P = (sympy.Rational(3, 10), sympy.Rational(7, 10))
 Q = (sympy.Rational(1, 2), sympy.Rational(1, 2))
-_DISTINCT = 1e-6
-_ROUNDOFF = 1e-15
 CLAIMED = (0.0823, 0.0872)  # KL(P‖Q), KL(Q‖P) in nats, as the answer states them (4 decimals)
 
 
 def kl_exact(p, q) -> sympy.Expr:
     """KL(p‖q) = Σ_x p(x) log(p(x)/q(x)) in nats, exactly (SymPy)."""
     return sympy.Add(*[pi * sympy.log(pi / qi) for pi, qi in zip(p, q) if pi != 0])
-
-
-def kl_numpy(p: np.ndarray, q: np.ndarray) -> float:
-    """KL(p‖q) in nats for strictly positive float arrays."""
-    return float(np.sum(p * np.log(p / q)))
 
 
 @named_check
@@ -45,37 +37,43 @@ def discrete_asymmetry(*, kl=None) -> CheckResult:
     return verdict(differ and stated, measured, "SymPy", explanation)
 
 
+def gibbs_term(t):
+    """h(t) = t − 1 − ln t: non-negative for t > 0 and zero only at t = 1 (see ``gibbs_term_facts``)."""
+    return t - 1 - sympy.log(t)
+
+
+def gibbs_term_facts() -> bool:
+    """SymPy: h' = 1 − 1/t vanishes only at t = 1, h'' = 1/t² > 0, h(1) = 0, h → ∞ at 0⁺ and ∞: so h ≥ 0, = 0 iff t = 1."""
+    t = sympy.Symbol("t", positive=True)
+    h = gibbs_term(t)
+    return (sympy.solve(sympy.diff(h, t), t) == [1] and sympy.diff(h, t, 2).is_positive is True
+            and h.subs(t, 1) == 0 and sympy.limit(h, t, 0, "+") == sympy.oo and sympy.limit(h, t, sympy.oo) == sympy.oo)
+
+
+def masses(name: str, n: int) -> list[sympy.Symbol]:
+    """n generic positive probabilities; the caller uses that they sum to 1."""
+    return list(sympy.symbols(f"{name}1:{n + 1}", positive=True))
+
+
 @named_check
-def nonnegativity(*, trials: int = 2000, seed: int = 0, kl=None) -> CheckResult:
-    """Random discrete P, Q of size 2–10: KL(P‖Q) > 0 whenever P ≠ Q, and KL(P‖P) = 0."""
-    if not 1 <= trials <= 1_000_000:
-        raise ValueError("trials must be 1..1000000")
-    kl = kl or kl_numpy
-    rng = np.random.default_rng(seed)
-    smallest, worst_self, violations = np.inf, 0.0, 0
-    for trial in range(trials):
-        n = int(rng.integers(2, 11))
-        p = rng.dirichlet(np.ones(n))
-        if trial % 3 == 0:
-            # Nearby pairs are the hard case: KL is tiny there, and a wrong formula can dip below 0.
-            q = p * np.exp(rng.normal(0.0, 1e-3, n))
-            q /= q.sum()
-        else:
-            q = rng.dirichlet(np.ones(n))
-        worst_self = max(worst_self, abs(kl(p, p)))
-        value = kl(p, q)
-        smallest = min(smallest, value)
-        # float64 resolves KL ~ |P−Q|² only down to ~1e-16 (log(p/q) carries that absolute error), so
-        # strict positivity is demanded where |P−Q| > 1e-6, and "not below round-off" for closer pairs.
-        if np.max(np.abs(p - q)) > _DISTINCT:
-            violations += not value > 0
-        else:
-            violations += not value > -_ROUNDOFF
-    ok = violations == 0 and worst_self <= _ROUNDOFF
-    measured = f"min KL(P‖Q) {smallest:.1e} over {trials} pairs; max |KL(P‖P)| {worst_self:.1g}"
-    if ok:
-        explanation = f"KL(P‖Q) > 0 for all {trials} random pairs with P ≠ Q, and KL(P‖P) = 0"
-    else:
-        explanation = f"{violations} of {trials} pairs with P ≠ Q have KL ≤ 0" if violations else \
-            f"KL(P‖P) = {worst_self:.1e}, not 0"
-    return verdict(ok, measured, "randomized property test", explanation)
+def nonnegativity(*, max_outcomes: int = 4, kl=None) -> CheckResult:
+    """Gibbs' inequality, proved symbolically: KL(P‖Q) = Σ_x P(x) h(Q(x)/P(x)) for generic P, Q on 2..max_outcomes
+    outcomes, with h(t) = t − 1 − ln t ≥ 0 and h = 0 only at t = 1; so KL ≥ 0, with equality iff P = Q."""
+    if not 2 <= max_outcomes <= 6:
+        raise ValueError("max_outcomes must be 2..6")
+    kl = kl or kl_exact
+    h_ok = gibbs_term_facts()
+    identity_ok = True
+    for n in range(2, max_outcomes + 1):
+        p, q = masses("p", n), masses("q", n)
+        # KL − Σ p h(q/p) = Σ p − Σ q exactly, and normalisation (Σ p = Σ q = 1) makes that 0
+        rest = kl(p, q) - sum(pi * gibbs_term(qi / pi) for pi, qi in zip(p, q)) - (sum(p) - sum(q))
+        identity_ok &= sympy.expand(sympy.expand_log(rest, force=True)) == 0
+    ok = h_ok and identity_ok
+    measured = (f"KL(P‖Q) − Σ P h(Q/P) − (ΣP − ΣQ) {'= 0' if identity_ok else '≠ 0'} for 2..{max_outcomes} outcomes; "
+                f"h(t) = t − 1 − ln t ≥ 0 {'proved' if h_ok else 'not proved'}")
+    return verdict(ok, measured, "SymPy",
+                   "KL(P‖Q) is a P-weighted sum of terms h ≥ 0 that vanish only where Q = P, so KL ≥ 0 with "
+                   "equality iff P = Q" if ok else
+                   "the KL formula is not Σ P h(Q/P), so the proof of KL ≥ 0 does not apply" if not identity_ok else
+                   "h(t) = t − 1 − ln t ≥ 0 could not be proved")

@@ -40,13 +40,23 @@ class Verification:
             raise ContentError(self.problems())
 
     def verified_line(self, exercise_id: str) -> str:
-        """'Verified: 3 checks (finite differences, SymPy)' -- empty when the exercise has no checks."""
-        results = self.results.get(exercise_id, [])
-        if not results or not all(r.ok for r in results):
+        """'Verified: 3 checks (finite differences, SymPy); computed: 2 arithmetic checks' -- empty without checks.
+
+        Checks marked ``kind: arithmetic`` only recompute a stated number, so they are
+        reported as computed and never counted as verified.
+        """
+        items = [(check, result) for ex, check, result in self.items if ex.id == exercise_id]
+        if not items or not all(r.ok for _, r in items):
             return ""
-        methods = list(dict.fromkeys(r.method for r in results))
-        noun = "check" if len(results) == 1 else "checks"
-        return f"Verified: {len(results)} {noun} ({', '.join(methods)})"
+        verified = [r for c, r in items if not c.arithmetic]
+        computed = len(items) - len(verified)
+        parts = []
+        if verified:
+            methods = list(dict.fromkeys(r.method for r in verified))
+            parts.append(f"Verified: {_count(len(verified), 'check')} ({', '.join(methods)})")
+        if computed:
+            parts.append(f"{'computed' if verified else 'Computed'}: {_count(computed, 'arithmetic check')}")
+        return "; ".join(parts)
 
 
 def verify(course: Course, *, only: set[str] | None = None, timeout: float = 30.0, jobs: int = 2) -> Verification:
@@ -58,3 +68,7 @@ def verify(course: Course, *, only: set[str] | None = None, timeout: float = 30.
 
         results = run_checks([check for _, check in selected], timeout=timeout, jobs=jobs)
     return Verification([(ex, check, result) for (ex, check), result in zip(selected, results)])
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

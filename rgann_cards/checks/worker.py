@@ -22,9 +22,9 @@ _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS
 def execute(check, resolve: Resolver | None = None) -> CheckResult:
     """Run one check here and now. Never raises: a broken check becomes status "error" with one line."""
     start = time.perf_counter()
-    method = "SymPy" if check.kind == "expr" else "Python"
+    method = "SymPy" if check.form == "expr" else "Python"
     try:
-        if check.kind == "expr":
+        if check.form == "expr":
             from .expr_check import run_expr_check  # SymPy loads on first use, not on import
 
             result = run_expr_check(check)

@@ -22,8 +22,10 @@ def run(args) -> int:
     report = build(args.content, args.dist, strict=args.strict)
     report_warnings(report.warnings, strict=False)  # --strict already refused to write if there were any
     c = report.course
+    computed = sum(check.arithmetic for _, check, _ in report.verification.items)
     print(f"Built {len(c.decks)} decks, {len(c.exercises())} exercises, {report.notes} notes; "
-          f"{len(report.verification.items)} checks passed.")
+          f"{len(report.verification.items)} checks passed"
+          + (f" ({computed} of them arithmetic)." if computed else "."))
     for path in report.outputs:
         state = "written" if path in report.written else "unchanged"
         print(f"  {path} ({state})")

@@ -50,7 +50,8 @@ def run(args) -> int:
     rows = [("exercise", "claim", "kind", "status", "measured", "time")]
     for ex, check, result in verification.items:
         claim = check.claim if len(check.claim) <= 60 else check.claim[:57] + "..."
-        rows.append((ex.label, claim, check.kind, result.status.upper(), result.measured, f"{result.seconds:.2f}s"))
+        kind = f"{check.form} (arithmetic)" if check.arithmetic else check.form
+        rows.append((ex.label, claim, kind, result.status.upper(), result.measured, f"{result.seconds:.2f}s"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])

@@ -9,6 +9,7 @@ from typing import Any
 from .. import markup
 from ..errors import ContentError, ProblemCollector, SourceLocation, display_path
 from .assets import ASSET_DIRS, Assets
+from .length import over_budget
 from .model import Course, CourseInfo, Deck, Exercise, Reference
 from .validate import validate
 from .yamlsource import Path_, SourceDoc, read_yaml
@@ -189,8 +190,11 @@ def _cross_check(
                     check_params(check.function, check.params)
                 except RegistryError as exc:
                     problems.add(doc.loc(at + ("checks", k, "params")), str(exc))
-            for field in ("question", "answer"):
+            for field in ("question", "model_answer", "answer"):
                 check_markup(doc, at + (field,), getattr(ex, field))
+            too_long = over_budget(ex.model_answer, ex.points)
+            if too_long:
+                problems.warn(doc.loc(at + ("model_answer",)), too_long)
             for j, point in enumerate(ex.key_points):
                 check_markup(doc, at + ("key_points", j), point)
             for k, card in enumerate(ex.cards):

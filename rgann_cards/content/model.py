@@ -98,6 +98,8 @@ class Check(_Strict):
     tol: float | None = Field(default=None, gt=0)
     function: str | None = Field(default=None, pattern=r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
     params: dict[str, ParamValue] = Field(default_factory=dict)
+    # "arithmetic": the check only recomputes a stated number; outputs show it as computed, not as verified
+    kind: Literal["arithmetic"] | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> "Check":
@@ -115,8 +117,13 @@ class Check(_Strict):
         return self
 
     @property
-    def kind(self) -> Literal["expr", "function"]:
+    def form(self) -> Literal["expr", "function"]:
         return "expr" if self.expr is not None else "function"
+
+    @property
+    def arithmetic(self) -> bool:
+        """True for a check that recomputes a number rather than verifying a claim."""
+        return self.kind == "arithmetic"
 
 
 class NumericAnswer(_Strict):
@@ -175,7 +182,8 @@ class Exercise(NumericAnswer):
     points: int = Field(default=1, ge=1, le=100)
     tags: list[Tag] = Field(default_factory=list)
     question: Text
-    answer: Text
+    model_answer: Text  # what a strong student writes in the exam; at most ~40 words per point (lint warns)
+    answer: Text  # the full explanation
     key_points: list[Text] = Field(min_length=1)
     figure: str | None = Field(default=None, pattern=FIGURE_PATTERN)
     sources: list[Text] = Field(default_factory=list)

@@ -75,6 +75,16 @@ def _references_html(keys: list[str], refs: dict[str, Reference]) -> str:
     return f"<ol>{''.join(items)}</ol>" if items else ""
 
 
+def _answer_html(ex: Exercise, render) -> str:
+    """The Answer field: the exam-length model answer first, then the full answer as its explanation.
+
+    Both live in the one Answer field, because adding a field would change the note type's schema.
+    """
+    model = with_answer(ex.model_answer, ex.answer_value, ex.tol, ex.unit)  # the number belongs to the exam answer
+    return (f'<div class="model-answer"><div class="heading">Model answer</div>{render(model)}</div>'
+            f'<div class="explanation"><div class="heading">Explanation</div>{render(ex.answer)}</div>')
+
+
 def _tags(deck: Deck, *groups: list[str]) -> tuple[str, ...]:
     tags: set[str] = set(deck.auto_tags)
     for group in groups:
@@ -95,8 +105,7 @@ def build_notes(course: Course, verified: dict[str, str], figures: dict[str, Med
             shared = _shared_fields(ex, course, verified, figures)
             key_points = "".join(f"<li>{render(p)}</li>" for p in ex.key_points)
             notes.append(NoteData(ex.id, "exercise", deck_name, (
-                ex.id, escape(ex.label), str(ex.points), render(ex.question),
-                render(with_answer(ex.answer, ex.answer_value, ex.tol, ex.unit)),  # in the Answer field
+                ex.id, escape(ex.label), str(ex.points), render(ex.question), _answer_html(ex, render),
                 f"<ul>{key_points}</ul>", *shared, escape(deck.deck),
             ), _tags(deck, ex.tags)))
             context = escape(f"{ex.label} · {deck.deck}")

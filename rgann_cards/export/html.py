@@ -39,6 +39,7 @@ class CheckView:
     claim: str
     method: str
     measured: str
+    computed: bool = False  # a `kind: arithmetic` check: shown as computed, not as verified
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class ExerciseView:
     question: Markup
     space: str  # "lines" or "box"
     lines: int
+    model_answer: Markup | None = None
     answer: Markup | None = None
     key_points: list[Markup] = field(default_factory=list)
     figure: Markup | None = None
@@ -95,7 +97,9 @@ def render_study_sheet(course: Course, verification: Verification, figures: dict
     decks = [DeckView(_slug(d.deck), *_parts(d), [views[ex.id] for ex in d.exercises]) for d in course.decks]
     subtitle = f"Study sheet · {_sheets(course.decks)} · {len(course.exercises())} exercises"
     page = Page(course.info.title, course.info.title, subtitle, f"{course.info.title} · Study sheet")
-    return _render("study-sheet.html", page=page, decks=decks, checks=len(verification.items))
+    computed = sum(check.arithmetic for _, check, _ in verification.items)
+    return _render("study-sheet.html", page=page, decks=decks, checks=len(verification.items) - computed,
+                   computed=computed)
 
 
 def select(course: Course, *, seed: int | None = None, count: int | None = None, tag: str | None = None,
@@ -157,12 +161,14 @@ def _view(course: Course, deck: Deck, ex: Exercise, number: int, verification: V
     svg = (figures or {}).get(ex.figure or "")
     results = verification.results.get(ex.id, [])
     return ExerciseView(
-        **base, answer=_html(with_answer(ex.answer, ex.answer_value, ex.tol, ex.unit), media, f"a{number}"),
+        **base, model_answer=_html(with_answer(ex.model_answer, ex.answer_value, ex.tol, ex.unit), media,
+                                   f"m{number}"),
+        answer=_html(ex.answer, media, f"a{number}"),
         key_points=[_html(p, media, f"k{number}-{j}") for j, p in enumerate(ex.key_points)],
         figure=_figure(ex.figure, svg, number) if svg else None,
         sources=list(ex.sources), references=[course.references[k] for k in ex.references],
         verified=verification.verified_line(ex.id),
-        checks=[CheckView(c.claim, r.method, r.measured) for c, r in zip(ex.checks, results)],
+        checks=[CheckView(c.claim, r.method, r.measured, c.arithmetic) for c, r in zip(ex.checks, results)],
     )
 
 

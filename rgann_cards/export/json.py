@@ -14,7 +14,8 @@ FORMAT = "rgann-cards/1"
 
 
 def _check(check: Check, result: CheckResult) -> dict:
-    data: dict = {"claim": check.claim, "kind": check.kind}
+    data: dict = {"claim": check.claim, "kind": check.form,
+                  "evidence": "computed" if check.arithmetic else "verified"}
     if check.expr is not None:
         data["expr"] = check.expr
         data["equals" if check.equals is not None else "approx"] = check.equals if check.equals is not None else check.approx
@@ -54,6 +55,7 @@ def course_json(course: Course, results: dict[str, list[CheckResult]]) -> bytes:
             "points": ex.points,
             "tags": sorted({*deck.auto_tags, *ex.tags}),
             "question": ex.question,
+            "model_answer": ex.model_answer,
             "answer": ex.answer,
             "key_points": ex.key_points,
             "references": ex.references,

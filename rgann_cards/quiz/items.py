@@ -51,8 +51,9 @@ class Item:
     yaml_id: str
     tags: frozenset[str]
     front: str
-    back: str
+    back: str                  # for an exercise: the model answer
     extra: str | None = None
+    explanation: str | None = None  # an exercise's full answer, shown on request
     key_points: tuple[str, ...] = ()
     points: int = 1
     figure: str | None = None
@@ -74,7 +75,8 @@ def items_of(course: "Course") -> list[Item]:
             ex_tags = frozenset(deck.auto_tags) | frozenset(ex.tags)
             items.append(Item(card_id(ex.id), ex.id, "exercise", len(items), label=ex.label, exercise_id=ex.id,
                               yaml_id=ex.id, tags=ex_tags, front=ex.question,
-                              back=with_answer(ex.answer, ex.answer_value, ex.tol, ex.unit),
+                              back=with_answer(ex.model_answer, ex.answer_value, ex.tol, ex.unit),
+                              explanation=ex.answer,
                               key_points=tuple(ex.key_points), points=ex.points, figure=ex.figure,
                               sources=tuple(ex.sources), **_numeric(ex), **common))
             for card in ex.cards:

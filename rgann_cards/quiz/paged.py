@@ -84,9 +84,16 @@ def ask_paged(session: "Session", item: Item) -> tuple[int | None, int]:
         body = [question, _points(item, checklist), screens.suggestion(sum(checklist), count, suggestion), answer]
     else:
         body = [question, answer]
-    accepted = set(GRADES) | {QUIT} | ({ENTER} if suggestion is not None else set())
-    key = pager.run(header, body, screens.grade_legend(intervals, suggestion), keep=use_points,
-                    anchor=None if use_points else anchor, accept=lambda k: k in accepted)
+    explain, keep = item.explanation is not None, use_points
+    while True:  # 'e' adds the full answer below the model answer, once; the view stays where it was
+        accepted = set(GRADES) | {QUIT} | ({ENTER} if suggestion is not None else set()) \
+            | ({screens.EXPLAIN_KEY} if explain else set())
+        key = pager.run(header, body, screens.grade_legend(intervals, suggestion, explain), keep=keep,
+                        anchor=None if keep else anchor, accept=lambda k: k in accepted)
+        if key != screens.EXPLAIN_KEY:
+            break
+        explain, keep = False, True
+        body = [*body, screens.explanation(item)]
     if key == QUIT:
         return None, 0
     rating = suggestion if key == ENTER else int(key)

@@ -74,7 +74,8 @@ def answer(item: Item, *, figure: Path | None = None, figure_ready: bool = False
            checklist: list[bool] | None = None, show_key_points: bool = True) -> RenderableType:
     """The back of the item. ``figure`` is where the item's figure is drawn (``figure_ready``: it exists);
     with ``checklist`` the key points are shown as tick boxes (``show_key_points=False``: not at all)."""
-    parts: list[RenderableType] = [Text(""), Rule("Answer", style="muted"), render.markdown(item.back)]
+    title = "Model answer" if item.explanation else "Answer"
+    parts: list[RenderableType] = [Text(""), Rule(title, style="muted"), render.markdown(item.back)]
     if item.extra:
         parts += [Text(""), render.inline(item.extra, style="italic")]
     if item.key_points and show_key_points:
@@ -142,11 +143,20 @@ def legend(*entries: tuple[str, str] | tuple[str, str, str]) -> Text:
     return text
 
 
-def grade_legend(intervals: dict[int, timedelta], suggested: int | None = None) -> Text:
+def grade_legend(intervals: dict[int, timedelta], suggested: int | None = None, explain: bool = False) -> Text:
     entries = [(str(r), f"{RATINGS[r]} {describe_interval(intervals[r])}", _RATING_STYLES[r]) for r in RATINGS]
     if suggested is not None:
         entries.insert(0, ("enter", RATINGS[suggested], _RATING_STYLES[suggested]))
-    return legend(*entries, ("q", "quit"))
+    extra = [(EXPLAIN_KEY, "explanation")] if explain else []
+    return legend(*entries, *extra, ("q", "quit"))
+
+
+EXPLAIN_KEY = "e"
+
+
+def explanation(item: Item) -> RenderableType:
+    """An exercise's full answer, below its model answer."""
+    return Group(Text(""), Rule("Explanation", style="muted"), render.markdown(item.explanation or ""))
 
 
 def suggestion(recalled: int, total: int, rating: int) -> Text:

@@ -180,11 +180,17 @@ class Session:
                 return None, 0
             suggestion = suggested_rating(sum(checklist), len(checklist))
             self.console.print(screens.suggestion(sum(checklist), len(checklist), suggestion))
-        self.console.print(screens.grade_legend(intervals, suggestion))
+        explain = item.explanation is not None
+        self.console.print(screens.grade_legend(intervals, suggestion, explain))
         while True:
             key = self.keys.read()
             if key == QUIT:
                 return None, 0
+            if key == screens.EXPLAIN_KEY and explain:  # once: then the legend no longer offers it
+                explain = False
+                self.console.print(screens.explanation(item))
+                self.console.print()
+                self.console.print(screens.grade_legend(intervals, suggestion, explain))
             if key in ("1", "2", "3", "4"):
                 return int(key), int((time.monotonic() - shown_at) * 1000)
             if key == ENTER and suggestion is not None:
