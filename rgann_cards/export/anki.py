@@ -1,7 +1,7 @@
-"""Course -> dist/rgann.apkg, byte-reproducible and safe to re-import over a student's collection.
+"""Course -> dist/<course>.apkg, byte-reproducible and safe to re-import over a student's collection.
 
-Identity rules (see docs/design.md): GUID from the YAML id, fixed note-type and
-deck ids, per-note modification times from content/anki.lock, course order as
+Identity rules (see docs/design.md): GUID from the course id and the YAML id,
+note-type and deck ids from the course id (rgann_cards/identity.py), per-note modification times from content/anki.lock, course order as
 ``due``, media named by content hash, fixed zip metadata.
 """
 
@@ -23,9 +23,8 @@ from ..content.lock import Lock, content_hash
 from .images import anki_images
 from ..content.model import Course, Deck, Exercise, Reference
 from ..content.numeric import with_answer
-from .anki_notetypes import ROOT_DECK_ID, SORT_FIELD, NoteTypeSpec, notetype_specs
+from .anki_notetypes import SORT_FIELD, NoteTypeSpec, notetype_specs
 
-GUID_NAMESPACE = "rgann-cards"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can store; any fixed value would do
 
 
@@ -53,12 +52,6 @@ class NoteData:
 
     def digest(self) -> str:
         return content_hash(self.kind, self.fields, self.tags)
-
-
-def deck_id(full_name: str) -> int:
-    """Stable id for a (sub)deck from its full name; the root deck has a fixed constant."""
-    digest = int.from_bytes(hashlib.sha256(f"rgann-cards deck {full_name}".encode()).digest()[:4], "big")
-    return ROOT_DECK_ID + 1_000 + digest
 
 
 def _references_html(keys: list[str], refs: dict[str, Reference]) -> str:
@@ -158,22 +151,24 @@ def build_package(course: Course, notes: list[NoteData], media: list[Media], loc
         def write_to_db(self, cursor, timestamp, deck_id, id_gen):  # noqa: ARG002 - genanki hook
             super().write_to_db(cursor, self.mod, deck_id, id_gen)
 
-    specs = notetype_specs()
+    ident = course.identity
+    specs = notetype_specs(ident)
     models = {
         kind: _genanki_model(spec, lock.stamp(f"notetype:{kind}", content_hash(spec.schema()), clock))
         for kind, spec in specs.items()
     }
-    decks = {course.info.root_deck: genanki.Deck(ROOT_DECK_ID, course.info.root_deck, description=escape(course.info.title))}
+    root = course.info.root_deck
+    decks = {root: genanki.Deck(ident.root_deck_id, root, description=escape(course.info.title))}
     for deck in course.decks:
         parts = course.full_deck_name(deck).split("::")
         for depth in range(2, len(parts) + 1):  # intermediate decks too, so none gets a random id
             name = "::".join(parts[:depth])
-            decks.setdefault(name, genanki.Deck(deck_id(name), name))
+            decks.setdefault(name, genanki.Deck(ident.deck_id(name), name))
     for due, note in enumerate(notes):
         decks[note.deck].add_note(_Note(
             lock.stamp(note.yaml_id, note.digest(), clock),
             model=models[note.kind], fields=list(note.fields), tags=list(note.tags),
-            guid=genanki.guid_for(GUID_NAMESPACE, note.yaml_id), due=due,
+            guid=genanki.guid_for(ident.guid_namespace, note.yaml_id), due=due,
         ))
     lock.prune({n.yaml_id for n in notes} | {f"notetype:{k}" for k in specs})
     return _zip(list(decks.values()), media, lock.created)

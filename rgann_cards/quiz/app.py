@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..content.header import read_header
 from .items import Selection
 from .scheduler import build_queue, clock_from_env, fuzz_from_env
 from .session import Options, Session, next_due
@@ -33,7 +34,8 @@ def run_quiz(content: Path, db: Path | None, selection: Selection, *, new_limit:
     scheduling = Scheduling(fuzz=fuzz_from_env(environ))
     every = load_items(content)
     items = selection.apply(every)
-    db_path = Path(db) if db is not None else default_path()
+    header = read_header(content)
+    db_path = Path(db) if db is not None else default_path(header.id)
     console = make_console()
     with Store.open(db_path) as store:
         now = clock()
@@ -114,7 +116,7 @@ def run_stats(content: Path, db: Path | None, selection: Selection, environ=os.e
 
     every = load_items(content)
     items = selection.apply(every)
-    db_path = Path(db) if db is not None else default_path()
+    db_path = Path(db) if db is not None else default_path(read_header(content).id)
     states, reviews, exam = {}, [], None
     exists = db_path.exists() or db_path.is_symlink()
     now = clock_from_env(environ)()
