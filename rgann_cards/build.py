@@ -114,7 +114,7 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
         lock_path = Path(content_dir) / LOCK_NAME
         clock = now()
         lock = read_lock(lock_path, clock)
-        verified = {ex.id: verification.verified_line(ex.id) for _, ex in course.exercises()}
+        verified = {ex.id: verification.verified_line(ex.id, course.info.language) for _, ex in course.exercises()}
         media = {name: Media.from_bytes(data, Path(figure_file(name)).suffix) for name, data in
                  {**course.media, **svgs}.items()}
         notes = build_notes(course, verified, media)

@@ -39,14 +39,16 @@ class Verification:
         if self.failures:
             raise ContentError(self.problems())
 
-    def verified_line(self, exercise_id: str) -> str:
+    def verified_line(self, exercise_id: str, language: str = "en") -> str:
         """'Verified: 3 checks (finite differences, SymPy)' -- empty when the exercise has no checks."""
+        from ..i18n import messages
+
         results = self.results.get(exercise_id, [])
         if not results or not all(r.ok for r in results):
             return ""
-        methods = list(dict.fromkeys(r.method for r in results))
-        noun = "check" if len(results) == 1 else "checks"
-        return f"Verified: {len(results)} {noun} ({', '.join(methods)})"
+        t = messages(language)
+        methods = list(dict.fromkeys(t.method(r.method) for r in results))
+        return t.n("verified", len(results), methods=", ".join(methods))
 
 
 def verify(course: Course, *, only: set[str] | None = None, timeout: float = 30.0, jobs: int = 2) -> Verification:

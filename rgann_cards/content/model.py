@@ -11,6 +11,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from ..errors import Problem, SourceLocation
 from ..identity import CourseIdentity, identity
@@ -28,7 +29,8 @@ def _not_blank(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_not_blank)]
+# The pattern only informs the JSON Schema (editors); validation is _not_blank, with its own message.
+Text = Annotated[str, AfterValidator(_not_blank), Field(json_schema_extra={"pattern": r"\S"})]
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
 Tag = Annotated[str, Field(pattern=TAG_PATTERN, max_length=60)]
 ParamValue = bool | int | float | str
@@ -37,7 +39,7 @@ ParamValue = bool | int | float | str
 class _Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
-    loc: SourceLocation = SourceLocation("<unknown>")
+    loc: SkipJsonSchema[SourceLocation] = SourceLocation("<unknown>")  # set by the loader, never by YAML
 
 
 class Reference(_Strict):

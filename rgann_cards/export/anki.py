@@ -19,6 +19,7 @@ from html import escape
 from pathlib import Path
 
 from .. import markup
+from ..i18n import messages
 from ..content.lock import Lock, content_hash
 from .images import anki_images
 from ..content.model import Course, Deck, Exercise, Reference
@@ -152,7 +153,7 @@ def build_package(course: Course, notes: list[NoteData], media: list[Media], loc
             super().write_to_db(cursor, self.mod, deck_id, id_gen)
 
     ident = course.identity
-    specs = notetype_specs(ident)
+    specs = notetype_specs(ident, messages(course.info.language))
     models = {
         kind: _genanki_model(spec, lock.stamp(f"notetype:{kind}", content_hash(spec.schema()), clock))
         for kind, spec in specs.items()

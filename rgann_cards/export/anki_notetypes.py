@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..identity import KINDS, SHIPPED_NOTETYPE_IDS, SHIPPED_NOTETYPE_NAMES, SHIPPED_ROOT_DECK_ID, CourseIdentity
+from ..i18n import Messages, messages
 from ..paths import template_text
 
 # The shipped course's ids, fixed forever (rgann_cards/identity.py derives every other course's).
@@ -45,8 +46,12 @@ class NoteTypeSpec:
         return {"name": self.name, "fields": self.fields, "qfmt": self.qfmt, "afmt": self.afmt, "css": self.css}
 
 
-def notetype_specs(ident: CourseIdentity) -> dict[str, NoteTypeSpec]:
-    """The course's three note types: its own ids and names, the shared fields and templates."""
+def notetype_specs(ident: CourseIdentity, t: Messages | None = None) -> dict[str, NoteTypeSpec]:
+    """The course's three note types: its own ids and names, the shared fields, templates in its language.
+
+    Templates name UI words as ``[[key]]`` (rgann_cards/i18n); Anki's ``{{Field}}`` syntax is untouched.
+    """
+    t = t or messages("en")
     css = template_text("anki", "cards.css")
     return {
         kind: NoteTypeSpec(
@@ -54,8 +59,8 @@ def notetype_specs(ident: CourseIdentity) -> dict[str, NoteTypeSpec]:
             id=ident.notetype_ids[kind],
             name=ident.notetype_names[kind],
             fields=FIELDS[kind],
-            qfmt=template_text("anki", f"{kind}_front.html"),
-            afmt=template_text("anki", f"{kind}_back.html"),
+            qfmt=t.fill(template_text("anki", f"{kind}_front.html")),
+            afmt=t.fill(template_text("anki", f"{kind}_back.html")),
             css=css,
             is_cloze=kind == "cloze",
         )

@@ -1,0 +1,57 @@
+"""Deutsche UI-Texte (the course is taught in German). Same keys as en.py."""
+
+MESSAGES = {
+    "lang": "de",
+    "answer": "Antwort",
+    "key_points": "Kernpunkte",
+    "references": "Literatur",
+    "sources": "Quellen",
+    "lecture": "Vorlesung",
+    "figure": "Abbildung",
+    "points_one": "{n} Punkt",
+    "points_other": "{n} Punkte",
+    "points_short": "Pkt.",
+    "verified_one": "Geprüft: 1 Prüfung ({methods})",
+    "verified_other": "Geprüft: {n} Prüfungen ({methods})",
+    "study_sheet": "Lernblatt",
+    "quiz": "Quiz",
+    "answer_key": "Lösungen",
+    "contents": "Inhalt",
+    "sheet": "Blatt {number:02d}",
+    "sheets": "Blätter {numbers}",
+    "exercises_one": "{n} Aufgabe",
+    "exercises_other": "{n} Aufgaben",
+    "questions_one": "{n} Frage",
+    "questions_other": "{n} Fragen",
+    "seed": "Seed {seed}",
+    "code": "Code {code}",
+    "name": "Name",
+    "date": "Datum",
+    "score": "Punktzahl",
+    "study_lede": "Jede Aufgabe mit vollständiger Musterlösung, den Kernpunkten, die eine vollständige Antwort "
+                  "enthält, und ihrer Literatur.",
+    "checked_before": "Die unter",
+    "checked_after_one": "aufgeführten Aussagen wurden beim Erstellen dieses Blatts durch Code geprüft "
+                         "(1 Prüfung, bestanden).",
+    "checked_after_other": "aufgeführten Aussagen wurden beim Erstellen dieses Blatts durch Code geprüft "
+                           "({n} Prüfungen, alle bestanden).",
+    "quiz_exercise": "Aufgabe",
+    "quiz_card": "Karte",
+    "quiz_cloze": "Lücke {number}",
+    "quiz_cloze_of": "Lücke {number} von {count}",
+    "quiz_new": "neu",
+    "quiz_show_answer": "Antwort zeigen",
+    "quiz_quit": "beenden",
+    "quiz_figure_missing": "{figure} (noch nicht gezeichnet: rgann-cards build ausführen)",
+    "quiz_nothing_due": "Gerade ist nichts fällig.",
+    "quiz_session_over": "Sitzung beendet.",
+    "quiz_interrupted": "Unterbrochen; Fortschritt gespeichert.",
+}
+
+METHODS = {
+    "finite differences": "finite Differenzen",
+    "Monte Carlo": "Monte-Carlo",
+    "NumPy backpropagation": "NumPy-Backpropagation",
+    "randomized property test": "randomisierter Eigenschaftstest",
+    "SymPy and finite differences": "SymPy und finite Differenzen",
+}
