@@ -157,3 +157,23 @@ def test_german_anki_cards_and_templates_have_no_english_ui_words(german: Path, 
                     assert _english(_visible(shown)) == [], (model["name"], side)
     finally:
         col.close()
+
+
+def test_the_quiz_speaks_the_course_language(german: Path):
+    pexpect = require_module("pexpect")
+    import os
+    import sys
+
+    env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "80", "LINES": "24", "CARDS_FUZZ": "0",
+           "XDG_CACHE_HOME": str(german / "cache"), "XDG_DATA_HOME": str(german / "data")}
+    child = pexpect.spawn(sys.executable, ["-m", "rgann_cards.cli", "quiz", "--content", "kurs"], cwd=str(german),
+                          env=env, encoding="utf-8", dimensions=(24, 80), timeout=60)
+    child.expect(r"\[space\] Antwort zeigen  \[q\] beenden")
+    child.send(" ")
+    child.expect(r"\[4\] Einfach")
+    child.send("q")
+    child.expect("Sitzung beendet.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert list((german / "data" / "rgann-cards").glob("progress-kurs-*.sqlite3"))  # its own progress file

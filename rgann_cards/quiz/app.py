@@ -35,6 +35,7 @@ def run_quiz(content: Path, db: Path | None, selection: Selection, *, new_limit:
     every = load_items(content)
     items = selection.apply(every)
     header = read_header(content)
+    screens.use_language(header.language)
     db_path = Path(db) if db is not None else default_path(header.id)
     console = make_console()
     with Store.open(db_path) as store:
@@ -58,7 +59,7 @@ def run_quiz(content: Path, db: Path | None, selection: Selection, *, new_limit:
                 exam=screens.exam_line(plan, items, states, when) if plan else None)
 
         if not queue:
-            console.print("Nothing to review right now.", style="heading")
+            console.print(screens.T.quiz_nothing_due, style="heading")
             console.print(summary())
             return 0
         with KeyReader() as keys:  # restores the terminal mode however the session ends
