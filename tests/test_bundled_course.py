@@ -59,3 +59,16 @@ def test_init_refuses_anything_but_a_new_or_empty_directory(tmp_path: Path):
     assert (tmp_path / "empty" / "README.md").is_file()
     assert run_cli("init", "fresh", cwd=tmp_path).returncode == 0
     assert load_course(tmp_path / "fresh").info.id != course.info.id  # fresh ids, never the same twice
+
+
+def test_a_read_only_lock_is_never_written_and_a_stale_one_is_reported(project: Path, tmp_path: Path):
+    from rgann_cards.build import build
+
+    content = project / "content"
+    report = build(content, project / "dist", cache_dir=None, write_lock=False)  # the fixture has no lock yet
+    assert not (content / "anki.lock").exists()
+    assert [w.message for w in report.warnings] == [
+        "the bundled course's lock is out of date (not written: the package is read-only)"]
+    build(content, project / "dist", cache_dir=None)  # an author's course: the lock is written
+    fresh = build(content, project / "dist", cache_dir=None, write_lock=False)
+    assert fresh.warnings == []
