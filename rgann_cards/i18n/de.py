@@ -69,6 +69,22 @@ MESSAGES = {
     "quiz_next_due": "Nächste fällig: {wait}; {soon} in den nächsten 24 Stunden fällig; {new} neue noch nicht gesehen.",
     "quiz_new_left": "{new} neue noch nicht gesehen.",
     "quiz_progress": "Fortschritt: {db}",
+    "stats_progress": "Fortschritt",
+    "stats_none_yet": "noch keiner ({db})",
+    "stats_cards": "Karten",
+    "stats_in_all": "{total} insgesamt: ",
+    "stats_removed_one": "1 gespeicherte Karte nicht mehr im Kurs (behalten, nicht gezeigt)",
+    "stats_removed_other": "{n} gespeicherte Karten nicht mehr im Kurs (behalten, nicht gezeigt)",
+    "stats_retention_heading": "Behalten",
+    "stats_retention": "{percent} % in den letzten {days} Tagen ({passed} von {graded} Wiederholungen von Karten "
+                       "im Wiederholungsstatus waren nicht '{again}')",
+    "stats_no_retention": "keine Wiederholungen von Karten im Wiederholungsstatus in den letzten {days} Tagen",
+    "stats_per_day": "Wiederholungen pro Tag (letzte {days} Tage, UTC)",
+    "stats_due": "Fällig in den nächsten {days} Tagen (UTC)",
+    "stats_overdue": "; heute einschließlich {overdue} überfälliger",
+    "stats_today": "heute",
+    "stats_tomorrow": "morgen",
+    "stats_weekdays": "Mo Di Mi Do Fr Sa So",
 }
 
 METHODS = {

@@ -70,6 +70,22 @@ MESSAGES = {
     "quiz_next_due": "Next due: {wait}; {soon} due within 24 hours; {new} new not yet seen.",
     "quiz_new_left": "{new} new not yet seen.",
     "quiz_progress": "Progress: {db}",
+    "stats_progress": "Progress",
+    "stats_none_yet": "none yet ({db})",
+    "stats_cards": "Cards",
+    "stats_in_all": "{total} in all: ",
+    "stats_removed_one": "1 stored card no longer in the course (kept, not shown)",
+    "stats_removed_other": "{n} stored cards no longer in the course (kept, not shown)",
+    "stats_retention_heading": "Retention",
+    "stats_retention": "{percent}% over the last {days} days ({passed} of {graded} reviews of cards in review "
+                       "state were not '{again}')",
+    "stats_no_retention": "no reviews of cards in review state in the last {days} days",
+    "stats_per_day": "Reviews per day (last {days} days, UTC)",
+    "stats_due": "Due in the next {days} days (UTC)",
+    "stats_overdue": "; today includes {overdue} overdue",
+    "stats_today": "today",
+    "stats_tomorrow": "tomorrow",
+    "stats_weekdays": "Mon Tue Wed Thu Fri Sat Sun",
 }
 
 # How a check was verified (CheckResult.method); a name missing here is shown as it is.

@@ -128,7 +128,9 @@ def run_stats(content: Path, db: Path | None, selection: Selection, environ=os.e
             states, reviews, exam = store.states(), store.reviews(), get_exam(store, course_key(every))
     stats = compute(items, states, reviews, now, course_ids={i.card_id for i in every})
     console = make_console()
-    console.print(render_stats(stats, db_path, exists=exists))
+    from ..i18n import messages
+
+    console.print(render_stats(stats, db_path, exists=exists, t=messages(read_header(content).language)))
     if exam is not None:
         from .exam import ExamPlan, readiness
         from .stats import render_readiness
