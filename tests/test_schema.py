@@ -31,6 +31,8 @@ def validators():
 
 
 def _kind(path: Path) -> str:
+    if path.parent.name == "diagrams":
+        return "diagram"
     return {"course.yaml": "course", "references.yaml": "references"}.get(path.name, "deck")
 
 

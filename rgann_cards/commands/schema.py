@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-HELP = "print the JSON Schema of deck files, course.yaml or references.yaml"
+HELP = "print the JSON Schema of deck files, course.yaml, references.yaml or diagrams"
 
 
 def register(sub) -> None:

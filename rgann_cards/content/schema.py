@@ -12,21 +12,24 @@ from __future__ import annotations
 import json
 from typing import Literal
 
-Kind = Literal["deck", "course", "references"]
-KINDS: tuple[Kind, ...] = ("deck", "course", "references")
+Kind = Literal["deck", "course", "references", "diagram"]
+KINDS: tuple[Kind, ...] = ("deck", "course", "references", "diagram")
 _TITLES = {"deck": "rgann-cards deck file", "course": "rgann-cards course.yaml",
-           "references": "rgann-cards references.yaml"}
+           "references": "rgann-cards references.yaml", "diagram": "rgann-cards diagram (diagrams/NAME.yaml)"}
 FILE_NAMES = {kind: f"{kind}.schema.json" for kind in KINDS}
 
 
 def json_schema(kind: Kind) -> dict:
     """The JSON Schema (draft 2020-12) of one kind of content file."""
-    from .model import CourseInfo, Deck, Reference  # pydantic: only when a schema is wanted, not on every start
+    from .diagram_model import Diagram  # pydantic: only when a schema is wanted, not on every start
+    from .model import CourseInfo, Deck, Reference
 
     if kind == "deck":
         body = Deck.model_json_schema()
     elif kind == "course":
         body = CourseInfo.model_json_schema()
+    elif kind == "diagram":
+        body = Diagram.model_json_schema()
     elif kind == "references":
         entry = Reference.model_json_schema()
         # the mapping key is the reference key, so an entry has no 'key' of its own

@@ -45,6 +45,7 @@ MESSAGES = {
     "quiz_figure_missing": "{figure} (noch nicht gezeichnet: rgann-cards build ausführen)",
     "quiz_save_failed": "Abgebrochen: die letzte Antwort konnte nicht gespeichert werden (siehe unten).",
     "quiz_keys": "Tasten",
+    "quiz_inline_figure": "[Abbildung: {alt}]",
     "quiz_nothing_due": "Gerade ist nichts fällig.",
     "quiz_session_over": "Sitzung beendet.",
     "quiz_interrupted": "Unterbrochen; Fortschritt gespeichert.",

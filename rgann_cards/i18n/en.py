@@ -46,6 +46,7 @@ MESSAGES = {
     "quiz_figure_missing": "{figure} (not drawn yet: run rgann-cards build)",
     "quiz_save_failed": "Stopped: the last answer could not be saved (see below).",
     "quiz_keys": "keys",
+    "quiz_inline_figure": "[figure: {alt}]",
     "quiz_nothing_due": "Nothing to review right now.",
     "quiz_session_over": "Session over.",
     "quiz_interrupted": "Interrupted; progress saved.",
