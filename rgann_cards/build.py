@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import write_all
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, SourceLocation, display_path
 from .diagrams.render import DEFAULT_CACHE_DIR as DEFAULT_FIGURE_CACHE
 from .content.load import load_course
 from .content.media import figure_file
@@ -20,7 +20,7 @@ from .content.lock import LOCK_NAME, now, read_lock
 from .content.model import Course
 from .checks.verify import Verification, verify
 
-APKG_NAME = "rgann.apkg"
+APKG_NAME = "rgann.apkg"  # the shipped course's names; every course's come from course.identity
 JSON_NAME = "rgann.json"
 STUDY_SHEET_NAME = "study-sheet.html"
 QUIZ_NAME = "quiz.html"
@@ -91,10 +91,12 @@ def render_figures(course: Course, cache_dir: Path | None = DEFAULT_FIGURE_CACHE
 
 
 def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("anki", "html", "json"),
-          cache_dir: Path | None = DEFAULT_FIGURE_CACHE, strict: bool = False) -> BuildReport:
+          cache_dir: Path | None = DEFAULT_FIGURE_CACHE, strict: bool = False,
+          write_lock: bool = True) -> BuildReport:
     """Build every requested output into ``dist_dir``; update the lock file under ``content_dir``.
 
-    With ``strict``, any warning is an error and nothing is written.
+    With ``strict``, any warning is an error and nothing is written. ``write_lock=False`` (the
+    bundled course, inside the installed package) reads the lock but never writes it.
     """
     times: dict[str, float] = {}
     course, verification = load_and_verify(content_dir, times)
@@ -112,12 +114,16 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
         lock_path = Path(content_dir) / LOCK_NAME
         clock = now()
         lock = read_lock(lock_path, clock)
-        verified = {ex.id: verification.verified_line(ex.id) for _, ex in course.exercises()}
+        verified = {ex.id: verification.verified_line(ex.id, course.info.language) for _, ex in course.exercises()}
         media = {name: Media.from_bytes(data, Path(figure_file(name)).suffix) for name, data in
                  {**course.media, **svgs}.items()}
         notes = build_notes(course, verified, media)
-        outputs[Path(dist_dir) / APKG_NAME] = build_package(course, notes, list(media.values()), lock, clock)
-        outputs[lock_path] = lock.to_bytes()
+        outputs[Path(dist_dir) / course.identity.apkg_name] = build_package(course, notes, list(media.values()), lock, clock)
+        if write_lock:
+            outputs[lock_path] = lock.to_bytes()
+        elif not lock_path.is_file() or lock_path.read_bytes() != lock.to_bytes():
+            report.warnings.append(Problem(SourceLocation(display_path(lock_path)), "the bundled course's lock "
+                                           "is out of date (not written: the package is read-only)"))
     if "html" in targets:
         from .export.html import render_answer_key, render_quiz, render_study_sheet, select
 
@@ -126,7 +132,7 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
         outputs[Path(dist_dir) / QUIZ_NAME] = render_quiz(course, everything)
         outputs[Path(dist_dir) / ANSWER_KEY_NAME] = render_answer_key(course, verification, everything, svgs)
     if "json" in targets:
-        outputs[Path(dist_dir) / JSON_NAME] = render_json(course, verification)
+        outputs[Path(dist_dir) / course.identity.json_name] = render_json(course, verification)
     times["render"] = time.perf_counter() - start
     if strict and report.warnings:
         raise ContentError(report.warnings)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .commands.common import resolve_course
 from .errors import ContentError, DataError, UsageError
 
 EXIT_CONTENT, EXIT_USAGE = 1, 2
@@ -37,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        resolve_course(args)
         return args.func(args)
     except ContentError as exc:
         for problem in exc.problems:

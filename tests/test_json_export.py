@@ -17,7 +17,7 @@ def _export(project: Path) -> dict:
 def test_json_contains_the_whole_course(project: Path):
     data = _export(project)
     assert data["format"] == "rgann-cards/1"
-    assert data["course"] == {"title": "Fixture Course", "root_deck": "FIX"}
+    assert data["course"] == {"id": "rgann", "title": "Fixture Course", "root_deck": "FIX", "language": "en"}
     assert [e["id"] for e in data["exercises"]] == ["fx-t1a-sigmoid", "fx-t1b-kl", "fx-t2a-bptt"]
     first = data["exercises"][0]
     assert set(first) >= {"id", "label", "deck", "question", "model_answer", "answer", "key_points", "references",

@@ -88,7 +88,7 @@ def make_course(root: Path) -> Path:
     (content / "media").mkdir(parents=True)
     (content / "diagrams").mkdir()
     (content / "la").mkdir()
-    (content / "course.yaml").write_text("title: Linear Algebra\nroot_deck: LA\n", "utf-8")
+    (content / "course.yaml").write_text("id: linear-algebra\ntitle: Linear Algebra\nroot_deck: LA\n", "utf-8")
     (content / "references.yaml").write_bytes((FIXTURES / "valid" / "references.yaml").read_bytes())
     (content / "media" / "parallelogram.svg").write_text(PARALLELOGRAM, "utf-8")
     (content / "media" / "grid.png").write_bytes(_png())
@@ -119,7 +119,7 @@ def test_anki_has_every_media_file_and_nothing_missing(built: Path, tmp_path: Pa
     col = Collection(str(tmp_path / "collection.anki2"))
     try:
         options = col._backend.get_import_anki_package_presets()
-        col.import_anki_package(ImportAnkiPackageRequest(package_path=str(built / "dist" / "rgann.apkg"),
+        col.import_anki_package(ImportAnkiPackageRequest(package_path=str(built / "dist" / "linear-algebra.apkg"),
                                                          options=options))
         check = col.media.check()
         assert (list(check.missing), list(check.unused)) == ([], [])

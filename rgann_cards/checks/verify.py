@@ -39,23 +39,26 @@ class Verification:
         if self.failures:
             raise ContentError(self.problems())
 
-    def verified_line(self, exercise_id: str) -> str:
+    def verified_line(self, exercise_id: str, language: str = "en") -> str:
         """'Verified: 3 checks (finite differences, SymPy); computed: 2 arithmetic checks' -- empty without checks.
 
         Checks marked ``kind: arithmetic`` only recompute a stated number, so they are
         reported as computed and never counted as verified.
         """
+        from ..i18n import messages
+
         items = [(check, result) for ex, check, result in self.items if ex.id == exercise_id]
         if not items or not all(r.ok for _, r in items):
             return ""
+        t = messages(language)
         verified = [r for c, r in items if not c.arithmetic]
         computed = len(items) - len(verified)
         parts = []
         if verified:
-            methods = list(dict.fromkeys(r.method for r in verified))
-            parts.append(f"Verified: {_count(len(verified), 'check')} ({', '.join(methods)})")
+            methods = list(dict.fromkeys(t.method(r.method) for r in verified))
+            parts.append(t.n("verified", len(verified), methods=", ".join(methods)))
         if computed:
-            parts.append(f"{'computed' if verified else 'Computed'}: {_count(computed, 'arithmetic check')}")
+            parts.append(t.n("computed" if verified else "computed_alone", computed))
         return "; ".join(parts)
 
 
@@ -69,6 +72,3 @@ def verify(course: Course, *, only: set[str] | None = None, timeout: float = 30.
         results = run_checks([check for _, check in selected], timeout=timeout, jobs=jobs)
     return Verification([(ex, check, result) for (ex, check), result in zip(selected, results)])
 
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -19,7 +19,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..build import build
 
-    report = build(args.content, args.dist, strict=args.strict)
+    report = build(args.content, args.dist, strict=args.strict, write_lock=not args.bundled)
     report_warnings(report.warnings, strict=False)  # --strict already refused to write if there were any
     c = report.course
     computed = sum(check.arithmetic for _, check, _ in report.verification.items)

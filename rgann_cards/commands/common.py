@@ -11,11 +11,26 @@ from ..errors import ContentError, Problem
 
 
 def add_paths(parser: argparse.ArgumentParser, dist: bool = True) -> None:
-    parser.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
-                        help="course content directory (default: content)")
+    parser.add_argument("--content", type=Path, default=None, metavar="DIR",
+                        help="course content directory (default: ./content, else the bundled course)")
     if dist:
         parser.add_argument("--dist", type=Path, default=Path("dist"), metavar="DIR",
                             help="output directory (default: dist)")
+
+
+def resolve_course(args: argparse.Namespace) -> None:
+    """Turn ``--content`` (or its absence) into a course directory; say so when the bundled course is used.
+
+    Sets ``args.content`` to the directory and ``args.bundled`` to whether it is the package's own copy.
+    """
+    if not hasattr(args, "content"):
+        return
+    from ..content.locate import locate
+
+    where = locate(args.content)
+    if where.notice:
+        print(where.notice, file=sys.stderr)
+    args.content, args.bundled = where.path, where.bundled
 
 
 def whole_number(minimum: int):

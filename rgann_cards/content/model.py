@@ -11,8 +11,10 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from ..errors import Problem, SourceLocation
+from ..identity import CourseIdentity, identity
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*[a-z0-9]$"
 TAG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_:.-]*$"
@@ -27,7 +29,8 @@ def _not_blank(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_not_blank)]
+# The pattern only informs the JSON Schema (editors); validation is _not_blank, with its own message.
+Text = Annotated[str, AfterValidator(_not_blank), Field(json_schema_extra={"pattern": r"\S"})]
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
 Tag = Annotated[str, Field(pattern=TAG_PATTERN, max_length=60)]
 ParamValue = bool | int | float | str
@@ -36,7 +39,7 @@ ParamValue = bool | int | float | str
 class _Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
-    loc: SourceLocation = SourceLocation("<unknown>")
+    loc: SkipJsonSchema[SourceLocation] = SourceLocation("<unknown>")  # set by the loader, never by YAML
 
 
 class Reference(_Strict):
@@ -196,19 +199,23 @@ class Deck(_Strict):
     """One content file: a subdeck of the root deck, e.g. ``Sheet 02::Task 1 · Gated memory``."""
 
     deck: Text
-    sheet: int = Field(ge=1, le=99)
-    task: int = Field(ge=1, le=99)
+    sheet: int | None = Field(default=None, ge=1, le=99)
+    task: int | None = Field(default=None, ge=1, le=99)
     exercises: list[Exercise] = Field(min_length=1)
 
     @property
     def auto_tags(self) -> list[str]:
-        return [f"sheet{self.sheet:02d}", f"task{self.task:02d}"]
+        """``sheet02``, ``task01``: only for the numbers the deck file gives."""
+        tags = [f"sheet{self.sheet:02d}"] if self.sheet is not None else []
+        return tags + ([f"task{self.task:02d}"] if self.task is not None else [])
 
 
 class CourseInfo(_Strict):
     """content/course.yaml: course-wide settings."""
 
+    id: Id  # stable forever: every Anki id, output name and the progress database derive from it
     title: Text
+    language: Literal["en", "de"] = "en"  # of the UI strings in every output (rgann_cards/i18n)
     root_deck: Annotated[str, Field(pattern=r"^[^:\s][^:]*$")]
 
 
@@ -223,6 +230,11 @@ class Course(BaseModel):
     warnings: tuple[Problem, ...] = ()  # located, sorted; printed by lint and build, errors under --strict
     diagrams: dict[str, Any] = Field(default_factory=dict)  # name -> Diagram (content/diagrams/NAME.yaml)
     media: dict[str, bytes] = Field(default_factory=dict)  # "media/x.png" -> checked (and, for SVG, safe) bytes
+
+    @property
+    def identity(self) -> CourseIdentity:
+        """GUID namespace, note-type and deck ids, output names, progress database (rgann_cards/identity.py)."""
+        return identity(self.info.id)
 
     def full_deck_name(self, deck: Deck) -> str:
         return f"{self.info.root_deck}::{deck.deck}"

@@ -45,8 +45,12 @@ def describe(value: float, tol: float, unit: str | None) -> str:
     return f"{value:g}{f' {unit}' if unit else ''} (± {tol:g})"
 
 
-def with_answer(text: str, value: float | None, tol: float | None, unit: str | None) -> str:
-    """``text`` (Markdown) followed by the numeric answer, for outputs that show it on the back."""
+def with_answer(text: str, value: float | None, tol: float | None, unit: str | None,
+                label: str = "Numeric answer") -> str:
+    """``text`` (Markdown) followed by the numeric answer, for outputs that show it on the back.
+
+    ``label`` is the course's UI word for it (the catalogue's ``numeric_answer``).
+    """
     if value is None or tol is None:
         return text
-    return f"{text.rstrip()}\n\n**Numeric answer:** {describe(value, tol, unit)}"
+    return f"{text.rstrip()}\n\n**{label}:** {describe(value, tol, unit)}"

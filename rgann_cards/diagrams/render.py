@@ -25,7 +25,23 @@ from types import ModuleType
 
 from . import known_figures
 
-DEFAULT_CACHE_DIR = Path(".cache") / "figures"  # relative: resolved against the working directory
+
+
+def _default_cache_dir() -> Path:
+    """$CARDS_CACHE/figures if set (alias $RGANN_CACHE), else the user cache directory's figures/.
+
+    Not the working directory: a build run from anywhere must not litter it, and every
+    course and checkout shares the cache (keys are content hashes, so sharing is safe).
+    """
+    from platformdirs import user_cache_path
+
+    from ..env import getenv
+
+    root = getenv("CACHE")
+    return (Path(root) if root else user_cache_path("rgann-cards", appauthor=False)) / "figures"
+
+
+DEFAULT_CACHE_DIR = _default_cache_dir()
 KEY_VERSION = "1"  # bump to invalidate every cached figure at once
 _HERE = Path(__file__).resolve().parent
 _PROJECT_PACKAGE = __package__.rpartition(".")[0]  # "rgann_cards": DEPENDS names are relative to it

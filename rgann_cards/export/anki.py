@@ -1,7 +1,7 @@
-"""Course -> dist/rgann.apkg, byte-reproducible and safe to re-import over a student's collection.
+"""Course -> dist/<course>.apkg, byte-reproducible and safe to re-import over a student's collection.
 
-Identity rules (see docs/design.md): GUID from the YAML id, fixed note-type and
-deck ids, per-note modification times from content/anki.lock, course order as
+Identity rules (see docs/design.md): GUID from the course id and the YAML id,
+note-type and deck ids from the course id (rgann_cards/identity.py), per-note modification times from content/anki.lock, course order as
 ``due``, media named by content hash, fixed zip metadata.
 """
 
@@ -19,13 +19,13 @@ from html import escape
 from pathlib import Path
 
 from .. import markup
+from ..i18n import messages
 from ..content.lock import Lock, content_hash
 from .images import anki_images
 from ..content.model import Course, Deck, Exercise, Reference
 from ..content.numeric import with_answer
-from .anki_notetypes import ROOT_DECK_ID, SORT_FIELD, NoteTypeSpec, notetype_specs
+from .anki_notetypes import SORT_FIELD, NoteTypeSpec, notetype_specs
 
-GUID_NAMESPACE = "rgann-cards"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can store; any fixed value would do
 
 
@@ -55,12 +55,6 @@ class NoteData:
         return content_hash(self.kind, self.fields, self.tags)
 
 
-def deck_id(full_name: str) -> int:
-    """Stable id for a (sub)deck from its full name; the root deck has a fixed constant."""
-    digest = int.from_bytes(hashlib.sha256(f"rgann-cards deck {full_name}".encode()).digest()[:4], "big")
-    return ROOT_DECK_ID + 1_000 + digest
-
-
 def _references_html(keys: list[str], refs: dict[str, Reference]) -> str:
     items = []
     for key in keys:
@@ -75,14 +69,15 @@ def _references_html(keys: list[str], refs: dict[str, Reference]) -> str:
     return f"<ol>{''.join(items)}</ol>" if items else ""
 
 
-def _answer_html(ex: Exercise, render) -> str:
+def _answer_html(ex: Exercise, render, t) -> str:
     """The Answer field: the exam-length model answer first, then the full answer as its explanation.
 
     Both live in the one Answer field, because adding a field would change the note type's schema.
     """
-    model = with_answer(ex.model_answer, ex.answer_value, ex.tol, ex.unit)  # the number belongs to the exam answer
-    return (f'<div class="model-answer"><div class="heading">Model answer</div>{render(model)}</div>'
-            f'<div class="explanation"><div class="heading">Explanation</div>{render(ex.answer)}</div>')
+    # the number belongs to the exam answer
+    model = with_answer(ex.model_answer, ex.answer_value, ex.tol, ex.unit, t.numeric_answer)
+    return (f'<div class="model-answer"><div class="heading">{escape(t.model_answer)}</div>{render(model)}</div>'
+            f'<div class="explanation"><div class="heading">{escape(t.explanation)}</div>{render(ex.answer)}</div>')
 
 
 def _tags(deck: Deck, *groups: list[str]) -> tuple[str, ...]:
@@ -95,6 +90,7 @@ def _tags(deck: Deck, *groups: list[str]) -> tuple[str, ...]:
 def build_notes(course: Course, verified: dict[str, str], figures: dict[str, Media]) -> list[NoteData]:
     """Render every exercise and card of the course, in course order."""
     notes: list[NoteData] = []
+    t = messages(course.info.language)
 
     def render(text: str, **kwargs) -> str:
         return anki_images(markup.render(text, **kwargs), figures)  # Markdown images become media files
@@ -105,7 +101,7 @@ def build_notes(course: Course, verified: dict[str, str], figures: dict[str, Med
             shared = _shared_fields(ex, course, verified, figures)
             key_points = "".join(f"<li>{render(p)}</li>" for p in ex.key_points)
             notes.append(NoteData(ex.id, "exercise", deck_name, (
-                ex.id, escape(ex.label), str(ex.points), render(ex.question), _answer_html(ex, render),
+                ex.id, escape(ex.label), str(ex.points), render(ex.question), _answer_html(ex, render, t),
                 f"<ul>{key_points}</ul>", *shared, escape(deck.deck),
             ), _tags(deck, ex.tags)))
             context = escape(f"{ex.label} · {deck.deck}")
@@ -114,7 +110,8 @@ def build_notes(course: Course, verified: dict[str, str], figures: dict[str, Med
                 if card.kind == "cloze":
                     body = (render(card.cloze, cloze=True), render(card.extra or ""))
                 else:
-                    body = (render(card.front), render(with_answer(card.back, card.answer_value, card.tol, card.unit)))
+                    body = (render(card.front), render(with_answer(card.back, card.answer_value, card.tol, card.unit,
+                                                                    t.numeric_answer)))
                 # a card may show its own figure instead of the exercise's
                 own = _shared_fields(ex, course, verified, figures, card.figure) if card.figure else shared
                 notes.append(NoteData(card.id, card.kind, deck_name, (card.id, *body, context, *own), tags))
@@ -167,22 +164,24 @@ def build_package(course: Course, notes: list[NoteData], media: list[Media], loc
         def write_to_db(self, cursor, timestamp, deck_id, id_gen):  # noqa: ARG002 - genanki hook
             super().write_to_db(cursor, self.mod, deck_id, id_gen)
 
-    specs = notetype_specs()
+    ident = course.identity
+    specs = notetype_specs(ident, messages(course.info.language))
     models = {
         kind: _genanki_model(spec, lock.stamp(f"notetype:{kind}", content_hash(spec.schema()), clock))
         for kind, spec in specs.items()
     }
-    decks = {course.info.root_deck: genanki.Deck(ROOT_DECK_ID, course.info.root_deck, description=escape(course.info.title))}
+    root = course.info.root_deck
+    decks = {root: genanki.Deck(ident.root_deck_id, root, description=escape(course.info.title))}
     for deck in course.decks:
         parts = course.full_deck_name(deck).split("::")
         for depth in range(2, len(parts) + 1):  # intermediate decks too, so none gets a random id
             name = "::".join(parts[:depth])
-            decks.setdefault(name, genanki.Deck(deck_id(name), name))
+            decks.setdefault(name, genanki.Deck(ident.deck_id(name), name))
     for due, note in enumerate(notes):
         decks[note.deck].add_note(_Note(
             lock.stamp(note.yaml_id, note.digest(), clock),
             model=models[note.kind], fields=list(note.fields), tags=list(note.tags),
-            guid=genanki.guid_for(GUID_NAMESPACE, note.yaml_id), due=due,
+            guid=genanki.guid_for(ident.guid_namespace, note.yaml_id), due=due,
         ))
     lock.prune({n.yaml_id for n in notes} | {f"notetype:{k}" for k in specs})
     return _zip(list(decks.values()), media, lock.created)

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..identity import KINDS, SHIPPED_NOTETYPE_IDS, SHIPPED_NOTETYPE_NAMES, SHIPPED_ROOT_DECK_ID, CourseIdentity
+from ..i18n import Messages, messages
 from ..paths import template_text
 
-# Fixed forever: Anki identifies note types and decks by these ids.
-ROOT_DECK_ID = 1_747_000_000_000
-NOTETYPE_IDS = {
-    "exercise": 1_747_000_000_101,
-    "basic": 1_747_000_000_102,
-    "cloze": 1_747_000_000_103,
-}
+# The shipped course's ids, fixed forever (rgann_cards/identity.py derives every other course's).
+ROOT_DECK_ID = SHIPPED_ROOT_DECK_ID
+NOTETYPE_IDS = SHIPPED_NOTETYPE_IDS
 
 # Field order is part of the schema. Never reorder, rename or remove; append only
 # if ever unavoidable (and accept that students must merge note types).
@@ -28,7 +26,7 @@ FIELDS = {
     "basic": ["ID", "Front", "Back", "Context", "Figure", "Sources", "References", "Verified"],
     "cloze": ["ID", "Text", "Extra", "Context", "Figure", "Sources", "References", "Verified"],
 }
-NAMES = {"exercise": "rgann-cards Exercise", "basic": "rgann-cards Basic", "cloze": "rgann-cards Cloze"}
+NAMES = SHIPPED_NOTETYPE_NAMES
 SORT_FIELD = {"exercise": 1, "basic": 1, "cloze": 1}  # browse by label/front, not by id
 
 
@@ -48,18 +46,23 @@ class NoteTypeSpec:
         return {"name": self.name, "fields": self.fields, "qfmt": self.qfmt, "afmt": self.afmt, "css": self.css}
 
 
-def notetype_specs() -> dict[str, NoteTypeSpec]:
+def notetype_specs(ident: CourseIdentity, t: Messages | None = None) -> dict[str, NoteTypeSpec]:
+    """The course's three note types: its own ids and names, the shared fields, templates in its language.
+
+    Templates name UI words as ``[[key]]`` (rgann_cards/i18n); Anki's ``{{Field}}`` syntax is untouched.
+    """
+    t = t or messages("en")
     css = template_text("anki", "cards.css")
     return {
         kind: NoteTypeSpec(
             kind=kind,
-            id=NOTETYPE_IDS[kind],
-            name=NAMES[kind],
+            id=ident.notetype_ids[kind],
+            name=ident.notetype_names[kind],
             fields=FIELDS[kind],
-            qfmt=template_text("anki", f"{kind}_front.html"),
-            afmt=template_text("anki", f"{kind}_back.html"),
+            qfmt=t.fill(template_text("anki", f"{kind}_front.html")),
+            afmt=t.fill(template_text("anki", f"{kind}_back.html")),
             css=css,
             is_cloze=kind == "cloze",
         )
-        for kind in ("exercise", "basic", "cloze")
+        for kind in KINDS
     }

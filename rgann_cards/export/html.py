@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from .. import markup
 from ..errors import UsageError
+from ..i18n import Messages, messages
 from ..markup.mathml import to_mathml
 from ..content.model import Course, Deck, Exercise, Reference
 from ..content.numeric import with_answer
@@ -95,10 +96,11 @@ def render_study_sheet(course: Course, verification: Verification, figures: dict
     views = {ex.id: replace(_view(course, deck, ex, n, verification, figures), lead=_lead(ex.question))
              for n, (deck, ex) in enumerate(course.exercises(), 1)}
     decks = [DeckView(_slug(d.deck), *_parts(d), [views[ex.id] for ex in d.exercises]) for d in course.decks]
-    subtitle = f"Study sheet · {_sheets(course.decks)} · {len(course.exercises())} exercises"
-    page = Page(course.info.title, course.info.title, subtitle, f"{course.info.title} · Study sheet")
+    t = messages(course.info.language)
+    subtitle = " · ".join([t.study_sheet, *_sheets(course.decks, t), t.n("exercises", len(course.exercises()))])
+    page = Page(course.info.title, course.info.title, subtitle, f"{course.info.title} · {t.study_sheet}")
     computed = sum(check.arithmetic for _, check, _ in verification.items)
-    return _render("study-sheet.html", page=page, decks=decks, checks=len(verification.items) - computed,
+    return _render("study-sheet.html", t, page=page, decks=decks, checks=len(verification.items) - computed,
                    computed=computed)
 
 
@@ -129,23 +131,25 @@ def select(course: Course, *, seed: int | None = None, count: int | None = None,
 def render_quiz(course: Course, selection: Selection, *, seed: int | None = None) -> bytes:
     """Questions only, each with points and answer space; a header for name, date and score."""
     views = [_view(course, d, e, n) for n, (d, e) in enumerate(selection, 1)]
-    return _render("quiz.html", page=_quiz_page(course, selection, "Quiz", seed), exercises=views)
+    t = messages(course.info.language)
+    return _render("quiz.html", t, page=_quiz_page(course, selection, t.quiz, seed), exercises=views)
 
 
 def render_answer_key(course: Course, verification: Verification, selection: Selection,
                       figures: dict[str, bytes], *, seed: int | None = None) -> bytes:
     """The quiz's questions in the quiz's order, with answers, key points and points."""
     views = [_view(course, d, e, n, verification, figures) for n, (d, e) in enumerate(selection, 1)]
-    return _render("answer-key.html", page=_quiz_page(course, selection, "Answer key", seed), exercises=views)
+    t = messages(course.info.language)
+    return _render("answer-key.html", t, page=_quiz_page(course, selection, t.answer_key, seed), exercises=views)
 
 
 def _quiz_page(course: Course, selection: Selection, kind: str, seed: int | None) -> Page:
     # The code ties a printed key to its quiz: it changes with the selection or the order.
     code = hashlib.sha256(" ".join(e.id for _, e in selection).encode()).hexdigest()[:6].upper()
     points = sum(e.points for _, e in selection)
-    n = len(selection)
-    parts = [f"{n} question{'s' if n != 1 else ''}", f"{points} points"]
-    parts += [f"seed {seed}"] if seed is not None else []
+    t = messages(course.info.language)
+    parts = [t.n("questions", len(selection)), t.n("points", points)]
+    parts += [t.format("seed", seed=seed)] if seed is not None else []
     return Page(kind, course.info.title, " · ".join(parts), f"{course.info.title} · {kind} {code}", code, points)
 
 
@@ -161,13 +165,14 @@ def _view(course: Course, deck: Deck, ex: Exercise, number: int, verification: V
     svg = (figures or {}).get(ex.figure or "")
     results = verification.results.get(ex.id, [])
     return ExerciseView(
-        **base, model_answer=_html(with_answer(ex.model_answer, ex.answer_value, ex.tol, ex.unit), media,
+        **base, model_answer=_html(with_answer(ex.model_answer, ex.answer_value, ex.tol, ex.unit,
+                                                   messages(course.info.language).numeric_answer), media,
                                    f"m{number}"),
         answer=_html(ex.answer, media, f"a{number}"),
         key_points=[_html(p, media, f"k{number}-{j}") for j, p in enumerate(ex.key_points)],
         figure=_figure(ex.figure, svg, number) if svg else None,
         sources=list(ex.sources), references=[course.references[k] for k in ex.references],
-        verified=verification.verified_line(ex.id),
+        verified=verification.verified_line(ex.id, course.info.language),
         checks=[CheckView(c.claim, r.method, r.measured, c.arithmetic) for c, r in zip(ex.checks, results)],
     )
 
@@ -208,9 +213,14 @@ def _parts(deck: Deck) -> tuple[str, str]:
     return " › ".join(parts[:-1]), parts[-1]
 
 
-def _sheets(decks: tuple[Deck, ...]) -> str:
-    sheets = sorted({d.sheet for d in decks})
-    return f"Sheet {sheets[0]:02d}" if len(sheets) == 1 else f"Sheets {', '.join(f'{s:02d}' for s in sheets)}"
+def _sheets(decks: tuple[Deck, ...], t: Messages) -> list[str]:
+    """'Sheet 02' or 'Sheets 01, 02'; nothing when no deck file gives a sheet number."""
+    sheets = sorted({d.sheet for d in decks if d.sheet is not None})
+    if not sheets:
+        return []
+    if len(sheets) == 1:
+        return [t.format("sheet", number=sheets[0])]
+    return [t.format("sheets", numbers=", ".join(f"{s:02d}" for s in sheets))]
 
 
 def _slug(text: str) -> str:
@@ -233,8 +243,8 @@ def _css_string(value: str) -> Markup:
     return Markup('"' + re.sub(r'[\\"\n<>&]', lambda m: f"\\{ord(m.group()):x} ", value) + '"')
 
 
-def _render(name: str, **context) -> bytes:
+def _render(name: str, t: Messages, **context) -> bytes:
     directory = templates_dir() / "html"
     css = Markup(template_text("html", "print.css"))  # data we ship; not content
-    html = _environment(str(directory)).get_template(name).render(css=css, **context)
+    html = _environment(str(directory)).get_template(name).render(css=css, t=t, **context)
     return html.encode("utf-8")

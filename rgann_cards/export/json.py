@@ -70,7 +70,8 @@ def course_json(course: Course, results: dict[str, list[CheckResult]]) -> bytes:
     }
     data = {
         "format": FORMAT,
-        "course": {"title": course.info.title, "root_deck": course.info.root_deck},
+        "course": {"id": course.info.id, "title": course.info.title, "root_deck": course.info.root_deck,
+                   "language": course.info.language},
         "references": references,
         "exercises": exercises,
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..content.header import read_header
 from .items import Selection
 from .scheduler import build_queue, clock_from_env, fuzz_from_env
 from .session import Options, Session, next_due
@@ -33,7 +34,9 @@ def run_quiz(content: Path, db: Path | None, selection: Selection, *, new_limit:
     scheduling = Scheduling(fuzz=fuzz_from_env(environ))
     every = load_items(content)
     items = selection.apply(every)
-    db_path = Path(db) if db is not None else default_path()
+    header = read_header(content)
+    screens.use_language(header.language)
+    db_path = Path(db) if db is not None else default_path(header.id)
     console = make_console()
     with Store.open(db_path) as store:
         now = clock()
@@ -56,7 +59,7 @@ def run_quiz(content: Path, db: Path | None, selection: Selection, *, new_limit:
                 exam=screens.exam_line(plan, items, states, when) if plan else None)
 
         if not queue:
-            console.print("Nothing to review right now.", style="heading")
+            console.print(screens.T.quiz_nothing_due, style="heading")
             console.print(summary())
             return 0
         with KeyReader() as keys:  # restores the terminal mode however the session ends
@@ -114,7 +117,7 @@ def run_stats(content: Path, db: Path | None, selection: Selection, environ=os.e
 
     every = load_items(content)
     items = selection.apply(every)
-    db_path = Path(db) if db is not None else default_path()
+    db_path = Path(db) if db is not None else default_path(read_header(content).id)
     states, reviews, exam = {}, [], None
     exists = db_path.exists() or db_path.is_symlink()
     now = clock_from_env(environ)()
@@ -125,7 +128,9 @@ def run_stats(content: Path, db: Path | None, selection: Selection, environ=os.e
             states, reviews, exam = store.states(), store.reviews(), get_exam(store, course_key(every))
     stats = compute(items, states, reviews, now, course_ids={i.card_id for i in every})
     console = make_console()
-    console.print(render_stats(stats, db_path, exists=exists))
+    from ..i18n import messages
+
+    console.print(render_stats(stats, db_path, exists=exists, t=messages(read_header(content).language)))
     if exam is not None:
         from .exam import ExamPlan, readiness
         from .stats import render_readiness

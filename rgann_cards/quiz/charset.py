@@ -1,11 +1,11 @@
 """ASCII fallbacks for a terminal that cannot show Unicode (a C or Latin-1 locale, an old console).
 
 Whether to use them: the locale (LC_ALL, then LC_CTYPE, then LANG) names a
-character set other than UTF-8, or RGANN_ASCII=1 asks for it. Python itself
+character set other than UTF-8, or CARDS_ASCII=1 (alias RGANN_ASCII) asks for it. Python itself
 may still write UTF-8 (PEP 538/540 coerce the C locale), so the terminal, not
 Python, decides (Python's PEP 538 coercion sets LC_CTYPE=C.UTF-8 for itself
 when the locale is C or unusable; that value says nothing about the terminal
-and is skipped, so LANG decides; RGANN_ASCII=0 overrides). Every character written goes through ``to_ascii``: math reads
+and is skipped, so LANG decides; CARDS_ASCII=0 overrides). Every character written goes through ``to_ascii``: math reads
 as a reader would type it (``x_1``, ``t^(t-1)``, ``alpha``, ``<=``, ``->``),
 box lines become ``-`` and ``|``, and nothing non-ASCII is left.
 """
@@ -17,6 +17,7 @@ import os
 import unicodedata
 from functools import lru_cache
 
+from ..env import getenv
 from .symbols import GREEK, SUBSCRIPTS, SUPERSCRIPTS
 
 _SUP = {v: k for k, v in SUPERSCRIPTS.items()}
@@ -47,7 +48,7 @@ _ACCENTS = {"\u0302": "^", "\u0303": "~", "\u0304": "-", "\u0305": "-", "\u20d7"
 
 def wanted(environ=os.environ) -> bool:
     """True if the terminal should get ASCII only (see the module docstring)."""
-    forced = environ.get("RGANN_ASCII", "").strip().lower()
+    forced = (getenv("ASCII", environ) or "").strip().lower()  # CARDS_ASCII, or the alias RGANN_ASCII
     if forced:
         return forced not in ("0", "false", "no", "off")
     names = ["LC_ALL", "LC_CTYPE", "LANG"]

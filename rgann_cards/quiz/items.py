@@ -67,7 +67,10 @@ class Item:
 
 def items_of(course: "Course") -> list[Item]:
     """Every item of the course in course order: an exercise, then its cards (cloze numbers ascending)."""
+    from ..i18n import messages
+
     items: list[Item] = []
+    label = messages(course.info.language).numeric_answer
     for deck in course.decks:
         deck_name = course.full_deck_name(deck)
         common = {"deck": deck_name, "deck_file": deck.loc.file}
@@ -75,7 +78,7 @@ def items_of(course: "Course") -> list[Item]:
             ex_tags = frozenset(deck.auto_tags) | frozenset(ex.tags)
             items.append(Item(card_id(ex.id), ex.id, "exercise", len(items), label=ex.label, exercise_id=ex.id,
                               yaml_id=ex.id, tags=ex_tags, front=ex.question,
-                              back=with_answer(ex.model_answer, ex.answer_value, ex.tol, ex.unit),
+                              back=with_answer(ex.model_answer, ex.answer_value, ex.tol, ex.unit, label),
                               explanation=ex.answer,
                               key_points=tuple(ex.key_points), points=ex.points, figure=ex.figure,
                               sources=tuple(ex.sources), **_numeric(ex), **common))
@@ -85,7 +88,7 @@ def items_of(course: "Course") -> list[Item]:
                           "figure": getattr(card, "figure", None), **common}
                 if card.kind == "basic":
                     items.append(Item(card_id(card.id), card.id, "basic", len(items), front=card.front,
-                                      back=with_answer(card.back, card.answer_value, card.tol, card.unit),
+                                      back=with_answer(card.back, card.answer_value, card.tol, card.unit, label),
                                       **_numeric(card), **shared))
                     continue
                 numbers = sorted({c.number for c in split_clozes(card.cloze)[1]})

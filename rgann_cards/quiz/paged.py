@@ -48,7 +48,7 @@ def ask_paged(session: "Session", item: Item) -> tuple[int | None, int]:
                 typed = edited
         suggestion, verdict = typed_answer.grade(item, typed)
     else:
-        key = pager.run(header, [question], screens.legend(("space", "show answer"), ("q", "quit"), ("?", "keys")),
+        key = pager.run(header, [question], screens.legend(("space", screens.T.quiz_show_answer), ("q", screens.T.quiz_quit), ("?", screens.T.quiz_keys)),
                         accept=lambda k: True)
         if key == QUIT:
             return None, 0
@@ -66,8 +66,8 @@ def ask_paged(session: "Session", item: Item) -> tuple[int | None, int]:
     if use_points:
         checklist = [False] * len(item.key_points)
         count = len(checklist)
-        legend = screens.legend((screens.point_keys_label(count), "tick what you recalled"), ("enter", "done"),
-                                ("q", "quit"))
+        legend = screens.legend((screens.point_keys_label(count), screens.T.quiz_tick), ("enter", screens.T.quiz_done),
+                                ("q", screens.T.quiz_quit))
         keep = False
         while True:
             body = [question, _points(item, checklist), answer]

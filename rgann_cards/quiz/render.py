@@ -230,7 +230,9 @@ def _append_children(text: Text, children, style: str) -> None:
         elif kind in ("math_inline", "math_inline_double"):
             _append_marked(text, textmath.to_marked(child.content), style)
         elif kind == "image":  # a terminal cannot show it; --open-figures opens an item's figure
-            text.append(f"[figure: {_plain(child) or child.attrs.get('src', '')}]", style="muted")
+            from .screens import T  # the course's language (screens imports this module, so not at the top)
+
+            text.append(T.format("quiz_inline_figure", alt=_plain(child) or child.attrs.get("src", "")), style="muted")
         elif kind == "link":
             _append_children(text, child.children, f"{style} underline".strip())
             href = child.attrs.get("href", "")

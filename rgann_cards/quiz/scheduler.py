@@ -1,8 +1,8 @@
 """FSRS-6 scheduling with the fsrs package, the session queue, and the clock. All times are UTC-aware.
 
-Testing hooks (environment): RGANN_NOW=2025-03-01T09:00:00Z freezes the clock;
-RGANN_FUZZ=0 turns interval fuzzing off, so the same answers always give the
-same due dates.
+Testing hooks (environment): CARDS_NOW=2025-03-01T09:00:00Z freezes the clock;
+CARDS_FUZZ=0 turns interval fuzzing off, so the same answers always give the
+same due dates. The old names RGANN_NOW and RGANN_FUZZ still work (rgann_cards/env.py).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Callable, Iterable
 
 from fsrs import Card, Rating, Scheduler, State
 
+from ..env import getenv
 from ..errors import UsageError
 from .items import Item
 from .store import CardState
@@ -105,20 +106,20 @@ def _utc(moment: datetime) -> datetime:
 
 
 def clock_from_env(environ=os.environ) -> Callable[[], datetime]:
-    """The session clock: real UTC time, or the instant frozen by RGANN_NOW (ISO 8601; no offset means UTC)."""
-    fixed = environ.get("RGANN_NOW")
+    """The session clock: real UTC time, or the instant frozen by CARDS_NOW or RGANN_NOW (ISO 8601; no offset means UTC)."""
+    fixed = getenv("NOW", environ)
     if not fixed:
         return lambda: datetime.now(timezone.utc)
     try:
         moment = datetime.fromisoformat(fixed.strip().replace("Z", "+00:00"))
     except ValueError as exc:
-        raise UsageError(f"RGANN_NOW={fixed!r} is not an ISO 8601 time, e.g. 2025-03-01T09:00:00Z") from exc
+        raise UsageError(f"CARDS_NOW (or RGANN_NOW) {fixed!r} is not an ISO 8601 time, e.g. 2025-03-01T09:00:00Z") from exc
     moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
     return lambda: moment
 
 
 def fuzz_from_env(environ=os.environ) -> bool:
-    return environ.get("RGANN_FUZZ", "1").strip().lower() not in ("0", "false", "no", "off")
+    return (getenv("FUZZ", environ) or "1").strip().lower() not in ("0", "false", "no", "off")
 
 
 def describe_interval(delta: timedelta) -> str:

@@ -15,6 +15,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from ..i18n import Messages, messages
 from . import render
 from .items import Item
 from .scheduler import RATINGS, describe_interval
@@ -22,6 +23,18 @@ from .store import CardState
 
 STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
 _RATING_STYLES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+T: Messages = messages("en")  # the course's UI language; set once per session by use_language
+
+
+def use_language(language: str) -> None:
+    """Show the quiz's words in ``language`` (course.yaml: language) from now on."""
+    global T
+    T = messages(language)
+
+
+def rating_name(rating: int) -> str:
+    """'Good', 'Gut': the rating's name in the course's language."""
+    return T[f"quiz_{_RATING_STYLES[rating]}"]
 
 
 def deck_path(item: Item) -> str:
@@ -36,11 +49,12 @@ def progress(done: int, planned: int, again: int) -> str:
 def header(item: Item, progress: str, state: CardState | None, now: datetime) -> RenderableType:
     """Two lines: deck and progress; label, kind, status and the YAML id (for --ids and for editing)."""
     if item.kind == "exercise":
-        kind = f"exercise · {item.points} point{'s' if item.points != 1 else ''}"
+        kind = f"{T.quiz_exercise} · {T.n('points', item.points)}"
     elif item.kind == "cloze":
-        kind = f"cloze {item.cloze_number}" + (f" of {item.cloze_count}" if item.cloze_count > 1 else "")
+        kind = T.format("quiz_cloze_of" if item.cloze_count > 1 else "quiz_cloze", number=item.cloze_number,
+                        count=item.cloze_count)
     else:
-        kind = "card"
+        kind = T.quiz_card
     top = _two_sided(Text(deck_path(item), style="deck"), Text(progress, style="label"))
     info = Text.assemble((item.label, "label"), f" · {kind} · ", (_status(state, now), "muted"))
     bottom = _two_sided(info, Text(item.key, style="muted"))
@@ -58,11 +72,11 @@ def _two_sided(left: Text, right: Text) -> Table:
 
 def _status(state: CardState | None, now: datetime) -> str:
     if state is None:
-        return "new"
-    name = STATE_NAMES.get(state.state, "?")
+        return T.quiz_new
+    name = T[f"quiz_{STATE_NAMES[state.state]}"] if state.state in STATE_NAMES else "?"
     late = now - state.due
     if late >= timedelta(days=1):
-        return f"{name}, {describe_interval(late)} overdue"
+        return T.format("quiz_overdue", state=name, interval=describe_interval(late))
     return name
 
 
@@ -74,22 +88,22 @@ def answer(item: Item, *, figure: Path | None = None, figure_ready: bool = False
            checklist: list[bool] | None = None, show_key_points: bool = True) -> RenderableType:
     """The back of the item. ``figure`` is where the item's figure is drawn (``figure_ready``: it exists);
     with ``checklist`` the key points are shown as tick boxes (``show_key_points=False``: not at all)."""
-    title = "Model answer" if item.explanation else "Answer"
+    title = T.model_answer if item.explanation else T.answer
     parts: list[RenderableType] = [Text(""), Rule(title, style="muted"), render.markdown(item.back)]
     if item.extra:
         parts += [Text(""), render.inline(item.extra, style="italic")]
     if item.key_points and show_key_points:
-        parts += [Text(""), Text("Key points" + (" — which did you recall?" if checklist else ""), style="heading"),
+        parts += [Text(""), Text(T.key_points + (T.quiz_which_recalled if checklist else ""), style="heading"),
                   key_points(item, checklist)]
     if figure is not None:
         parts.append(Text(""))
         if figure_ready:
-            parts.append(Text.assemble(("Figure: ", "heading"), str(figure)))
+            parts.append(Text.assemble((f"{T.figure}: ", "heading"), str(figure)))
         else:
-            parts.append(Text.assemble(("Figure: ", "heading"), f"{figure} (not drawn yet: run rgann-cards build)",
+            parts.append(Text.assemble((f"{T.figure}: ", "heading"), T.format("quiz_figure_missing", figure=figure),
                                        style="muted"))
     if item.sources:
-        parts.append(Text.assemble(("Sources: ", "heading"), " · ".join(item.sources), style="muted"))
+        parts.append(Text.assemble((f"{T.sources}: ", "heading"), " · ".join(item.sources), style="muted"))
     return Group(*parts)
 
 
@@ -144,11 +158,11 @@ def legend(*entries: tuple[str, str] | tuple[str, str, str]) -> Text:
 
 
 def grade_legend(intervals: dict[int, timedelta], suggested: int | None = None, explain: bool = False) -> Text:
-    entries = [(str(r), f"{RATINGS[r]} {describe_interval(intervals[r])}", _RATING_STYLES[r]) for r in RATINGS]
+    entries = [(str(r), f"{rating_name(r)} {describe_interval(intervals[r])}", _RATING_STYLES[r]) for r in RATINGS]
     if suggested is not None:
-        entries.insert(0, ("enter", RATINGS[suggested], _RATING_STYLES[suggested]))
-    extra = [(EXPLAIN_KEY, "explanation")] if explain else []
-    return legend(*entries, *extra, ("q", "quit"))
+        entries.insert(0, ("enter", rating_name(suggested), _RATING_STYLES[suggested]))
+    extra = [(EXPLAIN_KEY, T.quiz_explanation)] if explain else []
+    return legend(*entries, *extra, ("q", T.quiz_quit))
 
 
 EXPLAIN_KEY = "e"
@@ -156,12 +170,12 @@ EXPLAIN_KEY = "e"
 
 def explanation(item: Item) -> RenderableType:
     """An exercise's full answer, below its model answer."""
-    return Group(Text(""), Rule("Explanation", style="muted"), render.markdown(item.explanation or ""))
+    return Group(Text(""), Rule(T.explanation, style="muted"), render.markdown(item.explanation or ""))
 
 
 def suggestion(recalled: int, total: int, rating: int) -> Text:
-    return Text.assemble(f"Recalled {recalled} of {total} key points: suggested ",
-                         (RATINGS[rating], _RATING_STYLES[rating]), ".")
+    return Text.assemble(T.format("quiz_suggestion", recalled=recalled, total=total),
+                         (rating_name(rating), _RATING_STYLES[rating]), ".")
 
 
 def summary(counts: dict[int, int], seconds: float, *, interrupted: bool, left: int,
@@ -169,25 +183,24 @@ def summary(counts: dict[int, int], seconds: float, *, interrupted: bool, left: 
             failed: bool = False, exam: str | None = None) -> RenderableType:
     answered = sum(counts.values())
     minutes, secs = divmod(int(seconds), 60)
-    title = ("Stopped: the last answer could not be saved (see below)." if failed else
-             "Interrupted; progress saved." if interrupted else "Session over.")
+    title = (T.quiz_save_failed if failed else T.quiz_interrupted if interrupted else T.quiz_session_over)
     lines = [
         Text(title, style="heading"),
-        Text.assemble(f"Answered {answered} card{'s' if answered != 1 else ''} in {minutes}m {secs:02d}s: ",
-                      *[x for r in RATINGS for x in ((f"{RATINGS[r]} {counts.get(r, 0)}", _RATING_STYLES[r]),
+        Text.assemble(T.n("quiz_answered", answered, time=f"{minutes}m {secs:02d}s"),
+                      *[x for r in RATINGS for x in ((f"{rating_name(r)} {counts.get(r, 0)}", _RATING_STYLES[r]),
                                                       (" · " if r < 4 else "", ""))]),
     ]
     if left:
-        lines.append(Text(f"{left} card{'s' if left != 1 else ''} left in this session's queue."))
+        lines.append(Text(T.n("quiz_left", left)))
     if next_due is not None:
         when, soon = next_due
-        wait = "now" if when <= now else f"in {describe_interval(when - now)}"
-        lines.append(Text(f"Next due: {wait}; {soon} due within 24 hours; {new_left} new not yet seen."))
+        wait = T.quiz_now if when <= now else T.format("quiz_in", interval=describe_interval(when - now))
+        lines.append(Text(T.format("quiz_next_due", wait=wait, soon=soon, new=new_left)))
     elif new_left:
-        lines.append(Text(f"{new_left} new not yet seen."))
+        lines.append(Text(T.format("quiz_new_left", new=new_left)))
     if exam:
         lines.append(Text(exam))
-    lines.append(Text(f"Progress: {db}", style="muted"))
+    lines.append(Text(T.format("quiz_progress", db=db), style="muted"))
     return Group(*lines)
 
 

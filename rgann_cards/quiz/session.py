@@ -156,7 +156,7 @@ class Session:
                 return None, 0
             suggestion, verdict = typed_answer.grade(item, typed)
         else:
-            self.console.print(screens.legend(("space", "show answer"), ("q", "quit")))
+            self.console.print(screens.legend(("space", screens.T.quiz_show_answer), ("q", screens.T.quiz_quit)))
             if self.keys.read() == QUIT:
                 return None, 0
         figure, figure_ready = self.figure_of(item)
@@ -215,8 +215,9 @@ class Session:
               checklist: list[bool]) -> bool:
         """Let the user tick recalled key points until Enter; False if they quit."""
         count = len(checklist)
-        legend = screens.legend((screens.point_keys_label(count), "tick what you recalled"), ("enter", "done"),
-                                ("q", "quit"))
+        t = screens.T
+        legend = screens.legend((screens.point_keys_label(count), t.quiz_tick), ("enter", t.quiz_done),
+                                ("q", t.quiz_quit))
         self.console.print(legend)
         while True:
             key = self.keys.read()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from ..i18n import Messages, messages
 from .items import Item
 from .store import CardState, Review
 
@@ -67,38 +68,43 @@ def compute(items: list[Item], states: dict[int, CardState], reviews: list[Revie
     return Stats(by_state, removed, per_day, retention, forecast, overdue, now)
 
 
-def render_stats(stats: Stats, db: Path, *, exists: bool = True):
+def render_stats(stats: Stats, db: Path, *, exists: bool = True, t: Messages | None = None):
     from rich.console import Group
     from rich.text import Text
 
+    t = t or messages("en")
     s = stats.by_state
     total = sum(s.values())
-    where = f"  {db}" if exists else f"  none yet ({db})"
-    parts = [Text.assemble(("Progress", "heading"), (where, "muted")), Text("")]
-    cards = Text.assemble(("Cards      ", "heading"), f"{total} in all: ",
-                          f"new {s['new']} · learning {s['learning']} · review {s['review']} · "
-                          f"relearning {s['relearning']}")
+    where = f"  {db}" if exists else "  " + t.format("stats_none_yet", db=db)
+    parts = [Text.assemble((t.stats_progress, "heading"), (where, "muted")), Text("")]
+    cards = Text.assemble((t.stats_cards.ljust(11), "heading"), t.format("stats_in_all", total=total),
+                          f"{t.quiz_new} {s['new']} · {t.quiz_learning} {s['learning']} · "
+                          f"{t.quiz_review} {s['review']} · {t.quiz_relearning} {s['relearning']}")
     parts.append(cards)
     if stats.removed:
-        parts.append(Text(f"           {stats.removed} stored card{'s' if stats.removed != 1 else ''} no longer "
-                          "in the course (kept, not shown)", style="muted"))
+        parts.append(Text(" " * 11 + t.n("stats_removed", stats.removed), style="muted"))
     passed, graded = stats.retention
     if graded:
-        line = f"{100 * passed / graded:.0f}% over the last {RETENTION_DAYS} days ({passed} of {graded} reviews " \
-               "of cards in review state were not 'Again')"
+        line = t.format("stats_retention", percent=f"{100 * passed / graded:.0f}", days=RETENTION_DAYS,
+                        passed=passed, graded=graded, again=t.quiz_again)
     else:
-        line = f"no reviews of cards in review state in the last {RETENTION_DAYS} days"
-    parts += [Text.assemble(("Retention  ", "heading"), line), Text("")]
+        line = t.format("stats_no_retention", days=RETENTION_DAYS)
+    parts += [Text.assemble((t.stats_retention_heading.ljust(11), "heading"), line), Text("")]
 
-    parts += [Text(f"Reviews per day (last {HISTORY_DAYS} days, UTC)", style="heading"),
-              _bars([(d.strftime("%a %m-%d"), n) for d, n in stats.per_day]), Text("")]
-    labels = [("today" if k == 0 else "tomorrow" if k == 1 else d.strftime("%a %m-%d"), n)
+    parts += [Text(t.format("stats_per_day", days=HISTORY_DAYS), style="heading"),
+              _bars([(_day(d, t), n) for d, n in stats.per_day]), Text("")]
+    labels = [(t.stats_today if k == 0 else t.stats_tomorrow if k == 1 else _day(d, t), n)
               for k, (d, n) in enumerate(stats.forecast)]
-    title = f"Due in the next {FORECAST_DAYS} days (UTC)"
+    title = t.format("stats_due", days=FORECAST_DAYS)
     if stats.overdue:
-        title += f"; today includes {stats.overdue} overdue"
+        title += t.format("stats_overdue", overdue=stats.overdue)
     parts += [Text(title, style="heading"), _bars(labels)]
     return Group(*parts)
+
+
+def _day(day, t: Messages) -> str:
+    """'Sat 03-01' / 'Sa 03-01': the weekday from the catalogue, not from the process locale."""
+    return f"{t['stats_weekdays'].split()[day.weekday()]} {day:%m-%d}"
 
 
 def _bars(rows: list[tuple[str, int]]):

@@ -34,6 +34,7 @@ from typing import Callable
 from . import faults
 from .dbfile import APP, APPLICATION_ID, SCHEMA, SCHEMA_VERSION, check_header, check_identity, create, identity
 from .faults import StoreError, StoreReplaced, StoreWriteError
+from ..identity import SHIPPED_ID, identity as course_identity
 
 __all__ = ["APP", "APPLICATION_ID", "SCHEMA", "SCHEMA_VERSION", "CardState", "Review", "Store", "StoreError",
            "StoreReplaced", "StoreWriteError", "default_path", "parse_utc", "utc_text"]
@@ -81,11 +82,15 @@ class Review:
     cram: bool = False
 
 
-def default_path() -> Path:
-    """progress.sqlite3 in the platform's user data directory (e.g. ~/.local/share/rgann-cards on Linux)."""
+def default_path(course_id: str = SHIPPED_ID) -> Path:
+    """The course's progress file in the user data directory (e.g. ~/.local/share/rgann-cards on Linux).
+
+    One per course: progress.sqlite3 for the shipped course (as before courses had ids),
+    progress-<course id>.sqlite3 for every other.
+    """
     from platformdirs import user_data_path
 
-    return user_data_path(APP, appauthor=False) / "progress.sqlite3"
+    return user_data_path(APP, appauthor=False) / course_identity(course_id).progress_name
 
 
 class Store:
