@@ -28,6 +28,7 @@ exercises:
     points: 2
     question: |
       Berechnen Sie $\operatorname{KL}(P \| Q)$ für $P = (0.3, 0.7)$ und $Q = (0.5, 0.5)$.
+    model_answer: Etwa 0,0823 Nats; vertauscht 0,0872 Nats, also nicht symmetrisch.
     answer: |
       Ungefähr 0,0823 Nats; vertauscht ergibt sich 0,0872 Nats. Die KL-Divergenz ist nicht symmetrisch.
     key_points:
