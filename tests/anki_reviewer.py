@@ -112,8 +112,12 @@ async ({html, bodyclass}) => {
                    front: el.hasAttribute('data-cloze'), coloured: getComputedStyle(el).color !== textColor});
     }
   }
+  // inline formulas that cannot fit the line they sit on (MathJax never breaks one)
   const inlineTooWide = [...qa.querySelectorAll('mjx-container:not([display="true"])')]
-      .map(m => m.getBoundingClientRect().width).filter(w => w > qa.getBoundingClientRect().width);
+      .filter(m => !m.closest('mjx-container[display="true"]') &&
+                   m.getBoundingClientRect().width > m.parentElement.closest('p, li, div, td').clientWidth)
+      .map(m => ({width: m.getBoundingClientRect().width, em: m.getBoundingClientRect().width /
+                  parseFloat(getComputedStyle(m.parentElement).fontSize), text: m.textContent.slice(0, 50)}));
   const display = [...qa.querySelectorAll('mjx-container[display="true"]')].map(m => ({
       scrolls: m.scrollWidth > m.clientWidth + 1,
       cue: getComputedStyle(m).backgroundImage.includes('gradient'),

@@ -96,6 +96,8 @@ def _write_summary(results: dict, seconds: float) -> None:
             "smallest_label_px": round(min(label), 2) if label else None,
             "smallest_script_px": round(min(script), 2) if script else None,
         }
+    summary["inline_too_wide_at_360"] = sorted({f"{r['id']} {r['side']}: {m['width']:.0f}px '{m['text']}'"
+                                               for r in results.get((360, False), []) for m in r["inlineTooWide"]})
     summary["seconds"] = round(seconds, 1)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "summary.json").write_text(json.dumps(summary, indent=1) + "\n", "utf-8")

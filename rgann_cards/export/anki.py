@@ -23,6 +23,7 @@ from ..content.lock import Lock, content_hash
 from .images import anki_images
 from ..content.model import Course, Deck, Exercise, Reference
 from ..content.numeric import with_answer
+from .anki_cloze import cloze_field
 from .anki_notetypes import ROOT_DECK_ID, SORT_FIELD, NoteTypeSpec, notetype_specs
 
 GUID_NAMESPACE = "rgann-cards"
@@ -108,11 +109,12 @@ def build_notes(course: Course, verified: dict[str, str], figures: dict[str, Med
                 ex.id, escape(ex.label), str(ex.points), render(ex.question), _answer_html(ex, render),
                 f"<ul>{key_points}</ul>", *shared, escape(deck.deck),
             ), _tags(deck, ex.tags)))
-            context = escape(f"{ex.label} · {deck.deck}")
+            # the task's own name ("Task 1 · Gated memory and BiRNNs"), not the deck path with its "::"
+            context = escape(f"{ex.label} · {deck.deck.rpartition('::')[2]}")
             for card in ex.cards:
                 tags = _tags(deck, ex.tags, card.tags)
                 if card.kind == "cloze":
-                    body = (render(card.cloze, cloze=True), render(card.extra or ""))
+                    body = (cloze_field(render(card.cloze, cloze=True)), render(card.extra or ""))
                 else:
                     body = (render(card.front), render(with_answer(card.back, card.answer_value, card.tol, card.unit)))
                 # a card may show its own figure instead of the exercise's

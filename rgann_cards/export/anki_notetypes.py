@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..paths import template_text
+from .anki_cloze import ordinal_css
 
 # Fixed forever: Anki identifies note types and decks by these ids.
 ROOT_DECK_ID = 1_747_000_000_000
@@ -58,7 +59,7 @@ def notetype_specs() -> dict[str, NoteTypeSpec]:
             fields=FIELDS[kind],
             qfmt=template_text("anki", f"{kind}_front.html"),
             afmt=template_text("anki", f"{kind}_back.html"),
-            css=css,
+            css=css + ordinal_css() if kind == "cloze" else css,
             is_cloze=kind == "cloze",
         )
         for kind in ("exercise", "basic", "cloze")
