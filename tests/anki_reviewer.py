@@ -101,6 +101,7 @@ async ({html, bodyclass}) => {
   // highlighted answers: Anki's span.cloze in text; inside math, glyphs drawn in the cloze colour
   const marked = [];
   for (const el of qa.querySelectorAll('.cloze, mjx-container *')) {
+    if (el.closest('mjx-assistive-mml')) continue;  // the hidden copy for screen readers
     if (el.closest('mjx-container')) {
       // the outermost element of the math drawn in the cloze colour
       if (getComputedStyle(el).color !== clozeColor) continue;
@@ -130,8 +131,9 @@ async ({html, bodyclass}) => {
   };
   const figures = [...qa.querySelectorAll('.figure img')].map(img => ({
       src: img.getAttribute('src'), width: contentWidth(img), outer: img.getBoundingClientRect().width,
-      inColumn: img.getBoundingClientRect().right <= qa.getBoundingClientRect().right + 0.5 &&
-                img.getBoundingClientRect().left >= qa.getBoundingClientRect().left - 0.5}));
+      // the figure's panel stays in the column; the drawing may scroll inside it
+      inColumn: img.closest('.figure').getBoundingClientRect().right <= qa.getBoundingClientRect().right + 0.5 &&
+                (visibleBox(img).full || getComputedStyle(img.closest('.figure')).overflowX === 'auto')}));
   return {errors, overflow: document.documentElement.scrollWidth - vw, marked, inlineTooWide, display, figures,
           blankText: qa.innerText.includes('[...]'), formulas: qa.querySelectorAll('mjx-container').length};
 }

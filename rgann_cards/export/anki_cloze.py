@@ -92,14 +92,10 @@ def _rebuild(body: str, clozes: list) -> str:
     body = body.strip()
     if width(body) <= _BUDGET_PX:
         return put_back(body)
-    lines: list[list[tuple[str, str]]] = [[]]
-    for kind, piece in _pieces(body):
-        current = lines[-1]
-        candidate = "".join(p for _, p in current) + piece
-        if current and kind != "start" and width(candidate) > _BUDGET_PX:
-            lines.append([(kind, piece)])
-        else:
-            current.append((kind, piece))
+    lines = _fill(_pieces(body), width)
+    if any(width("".join(p for _, p in line)) > _BUDGET_PX for line in lines) and "\\left" in body:
+        # a \left...\right pair cannot span lines; fixed-size delimiters can
+        lines = _fill(_pieces(_fixed_delimiters(body)), width)
     if len(lines) == 1:
         return put_back(body)
     has_relation = lines[0] and any(k == "rel" for k, _ in lines[0])
@@ -118,6 +114,28 @@ def _rebuild(body: str, clozes: list) -> str:
             text = "&\\quad " + re.sub(r"^\\q?quad\b", "", text).strip()
         rows.append(put_back(text))
     return "\\begin{aligned}" + " \\\\ ".join(rows) + "\\end{aligned}"
+
+
+def _fill(pieces: list[tuple[str, str]], width) -> list[list[tuple[str, str]]]:
+    """Greedy lines: each piece joins the current line unless that makes it too wide."""
+    lines: list[list[tuple[str, str]]] = [[]]
+    for kind, piece in pieces:
+        current = lines[-1]
+        if current and kind != "start" and width("".join(p for _, p in current) + piece) > _BUDGET_PX:
+            lines.append([(kind, piece)])
+        else:
+            current.append((kind, piece))
+    return lines
+
+
+_LEFT_RIGHT = re.compile(r"\\(left|right)\s*(\\[{}|]|\\[lr]?[Vv]ert|[()\[\]|.])")
+
+
+def _fixed_delimiters(body: str) -> str:
+    """``\\left( ... \\right)`` -> ``\\bigl( ... \\bigr)`` (``\\Bigl`` around fractions and sums)."""
+    tall = re.search(r"\\(d?frac|sum|prod|int)\b", body)
+    size = "Big" if tall else "big"
+    return _LEFT_RIGHT.sub(lambda m: f"\\{size}{'l' if m.group(1) == 'left' else 'r'}{m.group(2)}", body)
 
 
 def _pieces(body: str) -> list[tuple[str, str]]:
