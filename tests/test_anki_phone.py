@@ -173,3 +173,43 @@ def test_figures_stay_inside_the_column(measured):
     bad = [f"{_where(r, c)}: {f['src']} ({f['outer']:.0f}px)" for c, out in measured.items() for r in out
            for f in r["figures"] if not f["inColumn"]]
     assert bad == []
+
+
+def test_lint_width_estimate_agrees_with_mathjax():
+    """Every inline formula of the course, typeset alone on a card: lint's estimate must flag each one wider
+    than a 320 px column and nothing narrower than 85 % of it (tex_width is a heuristic, held to MathJax here)."""
+    sync_api = require_chromium()
+    require_mathjax()
+    from html import escape
+
+    from rgann_cards import markup
+    from rgann_cards.content.load import load_course
+    from rgann_cards.markup.tex_width import CARD_FONT_PX, PHONE_COLUMN_PX, width_px
+
+    course = load_course(REPO / "content")
+    formulas = set()
+    for _, ex in course.exercises():
+        texts = [ex.question, ex.answer, *ex.key_points]
+        for card in ex.cards:
+            texts += [card.front, card.back, card.extra]
+        for token in markup.dialect().parse("\n\n".join(t for t in texts if t)):
+            formulas.update(c.content for c in token.children or () if c.type == "math_inline")
+    formulas = sorted(formulas)
+    css = f"<style>.card {{ font-size: {CARD_FONT_PX}px }} .f {{ white-space: nowrap }}</style>"
+    html = css + "".join(f'<div><span class="f">\\({escape(f, quote=False)}\\)</span></div>' for f in formulas)
+    with sync_api.sync_playwright() as p:
+        browser = launch(p)
+        try:
+            reviewer = Reviewer(browser, REPO, 3000)
+            reviewer.show(html, 0, False)
+            widths = reviewer.page.evaluate(
+                "[...document.querySelectorAll('.f mjx-container')].map(m => m.getBoundingClientRect().width)")
+        finally:
+            browser.close()
+    assert len(widths) == len(formulas) > 200
+    missed = [(f, round(w)) for f, w in zip(formulas, widths) if w > PHONE_COLUMN_PX and width_px(f) <= PHONE_COLUMN_PX]
+    false_alarms = [(f, round(w)) for f, w in zip(formulas, widths)
+                    if w < 0.85 * PHONE_COLUMN_PX and width_px(f) > PHONE_COLUMN_PX]
+    assert missed == [] and false_alarms == []
+    # and the shipped course has none left: lint is quiet about widths
+    assert not [w for w in course.warnings if "inline formula" in w.message]
