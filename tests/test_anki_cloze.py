@@ -16,7 +16,7 @@ def _field(source: str) -> str:
 def test_a_deletion_in_math_becomes_a_bbox_cloze_in_display_math():
     out = _field("Gate: $y = {{c1::\\sigma(x)}} + b$")
     assert out == ("Gate: \\[y = \\bbox{{c1::[2px,color:var(--cloze-a1);background-color:var(--cloze-b1)]"
-                   "{\\sigma(x)} ::3px,border:2px dashed var(--cloze);color:var(--cloze)]{\\;?\\;}\\vphantom}} + b\\]")
+                   "{\\sigma(x)} ::3px,border:2px dashed var(--cloze);color:var(--cloze)]{\\mathord{\\;?\\;} }\\vphantom}} + b\\]")
 
 
 def test_a_hint_is_the_blank_and_no_double_brace_ends_a_deletion_early():

@@ -32,7 +32,7 @@ _MATH = re.compile(r"\\([(\[])(.*?)\\([)\]])", re.S)
 _CLOZE_IN_MATH = re.compile(r"\{\{c\d+::")
 # estimates run up to 15 % short of MathJax, and the answer must fit whole: break below the column
 _BUDGET_PX = 0.85 * PHONE_COLUMN_PX
-_BLANK = r"\;?\;"
+_BLANK = r"\mathord{\;?\;}"  # an ordinary symbol, so a relation before it keeps its space
 _BLANK_STYLE = "3px,border:2px dashed var(--cloze);color:var(--cloze)"
 _TOKEN = re.compile(r"\ue000\d+\ue001|\\[A-Za-z]+|\\.|\s+|.", re.S)
 _RELATIONS = {"=", "<", ">", r"\le", r"\leq", r"\ge", r"\geq", r"\approx", r"\sim", r"\leftarrow", r"\to",
