@@ -24,6 +24,7 @@ from .images import anki_images
 from ..content.model import Course, Deck, Exercise, Reference
 from ..content.numeric import with_answer
 from .anki_cloze import cloze_field
+from .anki_figures import phone_width_px
 from .anki_notetypes import ROOT_DECK_ID, SORT_FIELD, NoteTypeSpec, notetype_specs
 
 GUID_NAMESPACE = "rgann-cards"
@@ -129,7 +130,12 @@ def _shared_fields(ex: Exercise, course: Course, verified: dict[str, str], figur
     figure = ""
     name = figure_name or ex.figure
     if name:
-        figure = f'<img src="{figures[name].filename}" alt="{escape(name)}">'
+        media = figures[name]
+        # built-in figures get the width at which they read on a phone (the CSS uses it on narrow screens)
+        width = phone_width_px(media.data) if media.filename.endswith(".svg") and not name.startswith("media/") \
+            else None
+        phone = f' style="--phone-width: {width}px"' if width else ""
+        figure = f'<img src="{media.filename}" alt="{escape(name)}"{phone}>'
     sources = escape("; ".join(ex.sources))
     return figure, sources, _references_html(ex.references, course.references), escape(verified.get(ex.id, ""))
 
