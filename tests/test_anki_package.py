@@ -92,7 +92,12 @@ def test_math_survives_intact(project: Path, tmp_path: Path):
         assert r"\(a_1 * b_2 &lt; c\)" in answer  # Markdown left the math alone; '<' escaped
         assert "&amp; more" in answer
         cloze = _card_for(col, "fx-t1b-kl-definition")
-        assert r"\(KL(P\|Q) = [...]\)" in cloze.question()
+        # a deletion inside math: display math, the front's blank a dashed box (never a bare '[...]'),
+        # the back's answer in the colour of its card (templates/anki/cards.css, export/anki_cloze.py)
+        front = cloze.question()
+        assert r"KL(P\|Q)" in front and r"\(KL" not in front and "[...]" not in front
+        assert r"\bbox[3px,border:2px dashed var(--cloze);color:var(--cloze)]{\mathord{\;?\;} }\vphantom]" in front
+        assert r"\bbox[2px,color:var(--cloze-a1);background-color:var(--cloze-b1)]{\sum_x" in cloze.answer()
         # the deletion ends where the author meant, despite the '}}}' in the source
         assert r"\sum_x P(x)\log\frac{P(x)}{Q(x)}" in re.sub(r"<[^>]+>", "", cloze.answer()).replace("} ", "}")
         sigma = _card_for(col, "fx-t1a-sigmoid-cloze")

@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import markup
 from ..errors import ContentError, ProblemCollector, SourceLocation, display_path
+from ..markup.tex_width import too_wide_inline
 from .assets import ASSET_DIRS, Assets
 from .length import over_budget
 from .model import Course, CourseInfo, Deck, Exercise, Reference
@@ -164,9 +165,13 @@ def _cross_check(
                     problems.add(doc.loc(path + (field,)), f"invalid expression in '{field}': {exc}")
 
     def check_markup(doc: SourceDoc, path: Path_, text: str | None, cloze: bool = False) -> None:
-        for message in markup.problems(text or "", cloze=cloze):
+        found = markup.problems(text or "", cloze=cloze)
+        for message in found:
             problems.add(doc.loc(path), message)
         assets.check_images(doc.loc(path), text)
+        if not found:  # MathJax never breaks an inline formula: a wide one makes a phone scroll sideways
+            for message in too_wide_inline(text or "", cloze=cloze):
+                problems.warn(doc.loc(path), message)
 
     for deck, exercises, doc in loaded:
         if deck is not None:

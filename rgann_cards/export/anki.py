@@ -24,6 +24,8 @@ from ..content.lock import Lock, content_hash
 from .images import anki_images
 from ..content.model import Course, Deck, Exercise, Reference
 from ..content.numeric import with_answer
+from .anki_cloze import cloze_field
+from .anki_figures import phone_width_px
 from .anki_notetypes import SORT_FIELD, NoteTypeSpec, notetype_specs
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can store; any fixed value would do
@@ -104,11 +106,12 @@ def build_notes(course: Course, verified: dict[str, str], figures: dict[str, Med
                 ex.id, escape(ex.label), str(ex.points), render(ex.question), _answer_html(ex, render, t),
                 f"<ul>{key_points}</ul>", *shared, escape(deck.deck),
             ), _tags(deck, ex.tags)))
-            context = escape(f"{ex.label} · {deck.deck}")
+            # the task's own name ("Task 1 · Gated memory and BiRNNs"), not the deck path with its "::"
+            context = escape(f"{ex.label} · {deck.deck.rpartition('::')[2]}")
             for card in ex.cards:
                 tags = _tags(deck, ex.tags, card.tags)
                 if card.kind == "cloze":
-                    body = (render(card.cloze, cloze=True), render(card.extra or ""))
+                    body = (cloze_field(render(card.cloze, cloze=True)), render(card.extra or ""))
                 else:
                     body = (render(card.front), render(with_answer(card.back, card.answer_value, card.tol, card.unit,
                                                                     t.numeric_answer)))
@@ -124,7 +127,12 @@ def _shared_fields(ex: Exercise, course: Course, verified: dict[str, str], figur
     figure = ""
     name = figure_name or ex.figure
     if name:
-        figure = f'<img src="{figures[name].filename}" alt="{escape(name)}">'
+        media = figures[name]
+        # built-in figures get the width at which they read on a phone (the CSS uses it on narrow screens)
+        width = phone_width_px(media.data) if media.filename.endswith(".svg") and not name.startswith("media/") \
+            else None
+        phone = f' style="--phone-width: {width}px"' if width else ""
+        figure = f'<img src="{media.filename}" alt="{escape(name)}"{phone}>'
     sources = escape("; ".join(ex.sources))
     return figure, sources, _references_html(ex.references, course.references), escape(verified.get(ex.id, ""))
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..identity import KINDS, SHIPPED_NOTETYPE_IDS, SHIPPED_NOTETYPE_NAMES, SHIPPED_ROOT_DECK_ID, CourseIdentity
 from ..i18n import Messages, messages
 from ..paths import template_text
+from .anki_cloze import ordinal_css
 
 # The shipped course's ids, fixed forever (rgann_cards/identity.py derives every other course's).
 ROOT_DECK_ID = SHIPPED_ROOT_DECK_ID
@@ -61,7 +62,7 @@ def notetype_specs(ident: CourseIdentity, t: Messages | None = None) -> dict[str
             fields=FIELDS[kind],
             qfmt=t.fill(template_text("anki", f"{kind}_front.html")),
             afmt=t.fill(template_text("anki", f"{kind}_back.html")),
-            css=css,
+            css=css + ordinal_css() if kind == "cloze" else css,
             is_cloze=kind == "cloze",
         )
         for kind in KINDS
