@@ -25,13 +25,13 @@ from ..paths import template_text, templates_dir
 from ..selection import deck_matches, has_tag
 from ..checks.verify import Verification
 from . import images
+from .answer_space import AnswerSpace, answer_space
 from .html_safe import inline_svg, sanitize
+from .quiz_layout import plan
 
 Selection = list[tuple[Deck, Exercise]]
 
-_BOX_TAGS = {"derivation", "proof", "sketch", "illustration"}  # questions answered in formulas or drawings
 _LEAD_IN = re.compile(r"<p>(<strong>[^<]*</strong>)</p>")
-_MAX_LINES = 18  # a question and its answer space must fit one Letter page
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,8 @@ class ExerciseView:
     deck: str
     points: int
     question: Markup
-    space: str  # "lines" or "box"
-    lines: int
+    space: AnswerSpace
+    new_page: bool = False  # the quiz's page plan starts a printed page here
     model_answer: Markup | None = None
     answer: Markup | None = None
     key_points: list[Markup] = field(default_factory=list)
@@ -126,22 +126,34 @@ def select(course: Course, *, seed: int | None = None, count: int | None = None,
     return [pool[i] for i in picked]
 
 
-def render_quiz(course: Course, selection: Selection, *, seed: int | None = None) -> bytes:
-    """Questions only, each with points and answer space; a header for name, date and score."""
-    views = [_view(course, d, e, n) for n, (d, e) in enumerate(selection, 1)]
+def render_quiz(course: Course, selection: Selection, *, seed: int | None = None, space: str = "normal") -> bytes:
+    """Questions only, each with points and answer space; a header for name, date and score.
+
+    ``space`` (compact, normal, generous) scales every answer space.
+    """
+    views = [_view(course, d, e, n, space=space) for n, (d, e) in enumerate(selection, 1)]
+    # a numeric answer's result line is one more line of text to plan for
+    placed = plan([(str(v.question) + ("<p>Numeric answer:</p>" if v.numeric else ""), v.space) for v in views])
+    views = [replace(v, space=p.space, new_page=p.new_page) for v, p in zip(views, placed)]
     return _render("quiz.html", page=_quiz_page(course, selection, "Quiz", seed), exercises=views)
 
 
 def render_answer_key(course: Course, verification: Verification, selection: Selection,
-                      figures: dict[str, bytes], *, seed: int | None = None) -> bytes:
-    """The quiz's questions in the quiz's order, with answers, key points and points."""
+                      figures: dict[str, bytes], *, seed: int | None = None, two_up: bool = False) -> bytes:
+    """The quiz's questions in the quiz's order, with answers, key points and points; ``two_up`` sets it in
+    two columns."""
     views = [_view(course, d, e, n, verification, figures) for n, (d, e) in enumerate(selection, 1)]
-    return _render("answer-key.html", page=_quiz_page(course, selection, "Answer key", seed), exercises=views)
+    return _render("answer-key.html", page=_quiz_page(course, selection, "Answer key", seed), exercises=views,
+                   two_up=two_up)
+
+
+def quiz_code(selection: Selection) -> str:
+    """Six hex digits tying a printed key to its quiz: they change with the selection or its order."""
+    return hashlib.sha256(" ".join(e.id for _, e in selection).encode()).hexdigest()[:6].upper()
 
 
 def _quiz_page(course: Course, selection: Selection, kind: str, seed: int | None) -> Page:
-    # The code ties a printed key to its quiz: it changes with the selection or the order.
-    code = hashlib.sha256(" ".join(e.id for _, e in selection).encode()).hexdigest()[:6].upper()
+    code = quiz_code(selection)
     points = sum(e.points for _, e in selection)
     n = len(selection)
     parts = [f"{n} question{'s' if n != 1 else ''}", f"{points} points"]
@@ -150,12 +162,11 @@ def _quiz_page(course: Course, selection: Selection, kind: str, seed: int | None
 
 
 def _view(course: Course, deck: Deck, ex: Exercise, number: int, verification: Verification | None = None,
-          figures: dict[str, bytes] | None = None) -> ExerciseView:
-    lines = min(2 * ex.points + 3, _MAX_LINES)  # 8 mm each: 1 point 5 lines ... 5 points 13 lines
+          figures: dict[str, bytes] | None = None, space: str = "normal") -> ExerciseView:
     media = course.media
     base = dict(id=ex.id, number=number, label=ex.label, deck=_parts(deck)[1], points=ex.points,
-                question=_html(ex.question, media, f"q{number}"), space="box" if _BOX_TAGS & set(ex.tags) else "lines",
-                lines=lines, numeric=ex.answer_value is not None, unit=ex.unit)
+                question=_html(ex.question, media, f"q{number}"), space=answer_space(ex, space),
+                numeric=ex.answer_value is not None, unit=ex.unit)
     if verification is None:  # the quiz: the answer is not even rendered
         return ExerciseView(**base)
     svg = (figures or {}).get(ex.figure or "")
