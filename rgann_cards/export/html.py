@@ -26,6 +26,7 @@ from ..selection import deck_matches, has_tag
 from ..checks.verify import Verification
 from . import images
 from .answer_space import AnswerSpace, answer_space
+from .html_blocks import split_first_block
 from .html_safe import inline_svg, sanitize
 from .quiz_layout import plan
 
@@ -36,7 +37,7 @@ _LEAD_IN = re.compile(r"<p>(<strong>[^<]*</strong>)</p>")
 
 @dataclass(frozen=True)
 class CheckView:
-    claim: str
+    claim: Markup  # typeset from claim_md when the content has it, else the plain claim as text
     method: str
     measured: str
     computed: bool = False  # a `kind: arithmetic` check: shown as computed, not as verified
@@ -56,6 +57,8 @@ class ExerciseView:
     new_page: bool = False  # the quiz's page plan starts a printed page here
     model_answer: Markup | None = None
     answer: Markup | None = None
+    answer_start: Markup = Markup("")  # the answer's first block, printed with the heading and question
+    answer_rest: Markup = Markup("")
     key_points: list[Markup] = field(default_factory=list)
     figure: Markup | None = None
     sources: list[str] = field(default_factory=list)
@@ -96,7 +99,7 @@ def render_study_sheet(course: Course, verification: Verification, figures: dict
              for n, (deck, ex) in enumerate(course.exercises(), 1)}
     decks = [DeckView(_slug(d.deck), *_parts(d), [views[ex.id] for ex in d.exercises]) for d in course.decks]
     subtitle = f"Study sheet · {_sheets(course.decks)} · {len(course.exercises())} exercises"
-    page = Page(course.info.title, course.info.title, subtitle, f"{course.info.title} · Study sheet")
+    page = Page("Study sheet", course.info.title, subtitle, f"{course.info.title} · Study sheet")
     computed = sum(check.arithmetic for _, check, _ in verification.items)
     return _render("study-sheet.html", page=page, decks=decks, checks=len(verification.items) - computed,
                    computed=computed)
@@ -171,15 +174,18 @@ def _view(course: Course, deck: Deck, ex: Exercise, number: int, verification: V
         return ExerciseView(**base)
     svg = (figures or {}).get(ex.figure or "")
     results = verification.results.get(ex.id, [])
+    answer = _html(ex.answer, media, f"a{number}")
+    start, rest = split_first_block(str(answer))
     return ExerciseView(
         **base, model_answer=_html(with_answer(ex.model_answer, ex.answer_value, ex.tol, ex.unit), media,
                                    f"m{number}"),
-        answer=_html(ex.answer, media, f"a{number}"),
+        answer=answer, answer_start=Markup(start), answer_rest=Markup(rest),
         key_points=[_html(p, media, f"k{number}-{j}") for j, p in enumerate(ex.key_points)],
         figure=_figure(ex.figure, svg, number) if svg else None,
         sources=list(ex.sources), references=[course.references[k] for k in ex.references],
         verified=verification.verified_line(ex.id),
-        checks=[CheckView(c.claim, r.method, r.measured, c.arithmetic) for c, r in zip(ex.checks, results)],
+        checks=[CheckView(_html(c.claim_md) if c.claim_md else Markup.escape(c.claim), r.method, r.measured,
+                          c.arithmetic) for c, r in zip(ex.checks, results)],
     )
 
 
