@@ -24,7 +24,7 @@ MARKER_SIZE = 1  # px; nothing else on a page is set this small
 # Marker kinds: H a heading (suffix h) and the first text after it (c); B the start (s) and end (e) of a
 # block; T the first text inside an element (t); F the start of an element, text or not (t).
 _PLANT = r"""(specs) => {
-  const skip = n => n.parentElement.closest('math, svg, .marker');
+  const skip = n => n.parentElement.closest('math, svg, .marker');  // text to plant before, not in
   const mark = (text) => {
     const s = document.createElement('span');
     s.className = 'marker';
@@ -43,18 +43,31 @@ _PLANT = r"""(specs) => {
     n.parentNode.insertBefore(mark(text), n);
     return true;
   };
+  // beside a display formula (a block) a span would open a line of its own and push the page down,
+  // so a marker there goes inside the formula, as a 1px mtext
+  const inMath = (math, text, atStart) => {
+    const t = document.createElementNS('http://www.w3.org/1998/Math/MathML', 'mtext');
+    t.setAttribute('class', 'marker');
+    t.textContent = text;
+    t.style.cssText = 'font: 1px/0 monospace; color: #fff';
+    atStart ? math.insertBefore(t, math.firstChild) : math.appendChild(t);
+  };
   const first = (el, text) => {  // the start of el itself, text or not (a figure, an answer box)
     let leaf = el;
     while (leaf.firstElementChild && !['math', 'svg'].includes(leaf.firstElementChild.localName)
            && leaf.firstElementChild.className !== 'marker') leaf = leaf.firstElementChild;
-    leaf.insertBefore(mark(text), leaf.firstChild);
+    const math = leaf.firstElementChild;
+    if (math && math.localName === 'math' && math.getAttribute('display') === 'block') inMath(math, text, true);
+    else leaf.insertBefore(mark(text), leaf.firstChild);
   };
   const last = (el, text) => {
     let leaf = el;
     while (leaf.lastElementChild && !['math', 'svg', 'br'].includes(leaf.lastElementChild.localName)) {
       leaf = leaf.lastElementChild;
     }
-    leaf.appendChild(mark(text));
+    const math = leaf.lastElementChild;
+    if (math && math.localName === 'math' && math.getAttribute('display') === 'block') inMath(math, text, false);
+    else leaf.appendChild(mark(text));
   };
   const out = [];
   specs.forEach(([name, kind, selector]) => {
