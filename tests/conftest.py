@@ -90,9 +90,9 @@ def shipped_build(tmp_path_factory) -> Path:
     return work
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium_browser():
-    """One headless Debian Chromium for the session's printing tests."""
+    """A headless Debian Chromium per test module (Playwright's sync API allows one at a time)."""
     sync_api = require_chromium()
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

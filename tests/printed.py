@@ -45,12 +45,15 @@ _PLANT = r"""(specs) => {
   };
   // beside a display formula (a block) a span would open a line of its own and push the page down,
   // so a marker there goes inside the formula, as a 1px mtext
-  const inMath = (math, text, atStart) => {
-    const t = document.createElementNS('http://www.w3.org/1998/Math/MathML', 'mtext');
-    t.setAttribute('class', 'marker');
+  const inMath = (math, text, atStart) => {  // zero width, so a formula that fits its column still does
+    const ns = 'http://www.w3.org/1998/Math/MathML';
+    const box = document.createElementNS(ns, 'mpadded'), t = document.createElementNS(ns, 'mtext');
+    box.setAttribute('width', '0');
+    box.setAttribute('class', 'marker');
     t.textContent = text;
     t.style.cssText = 'font: 1px/0 monospace; color: #fff';
-    atStart ? math.insertBefore(t, math.firstChild) : math.appendChild(t);
+    box.appendChild(t);
+    atStart ? math.insertBefore(box, math.firstChild) : math.appendChild(box);
   };
   const first = (el, text) => {  // the start of el itself, text or not (a figure, an answer box)
     let leaf = el;

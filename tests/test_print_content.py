@@ -160,3 +160,14 @@ def test_slip_a_subscripted_prime_prints_over_its_subscript_in_chromium(chromium
     prime = boxes[1][0]
     assert prime[0] < phi[1] and phi[0] < prime[1]  # stacked: the prime and the subscript overlap in x
     assert prime[3] <= phi[2] + 2 and prime[2] < f[2] + (f[3] - f[2]) / 2  # the prime above, near f's top
+
+
+def test_a_numeric_answer_gets_a_small_box_that_the_page_plan_never_grows():
+    from types import SimpleNamespace
+
+    # answer_value comes with the numeric answers of the quiz work; any exercise that has one is a value
+    ex = SimpleNamespace(answer_space=None, answer_value=0.0823, question="Compute KL(P||Q).", tags=[], points=2)
+    space = spaces.answer_space(ex)
+    assert space.kind == "value" and space.height_mm < 20
+    placed = plan([("<p>Compute.</p>", space), ("<p>x</p>", spaces.AnswerSpace("box", 200))])
+    assert placed[0].space == space and placed[1].new_page

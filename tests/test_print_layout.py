@@ -35,9 +35,17 @@ def printed(chromium_browser, shipped_build) -> dict[tuple[str, str], Printed]:
 
 
 def _split(result: Printed, name: str) -> list[str]:
-    """Blocks of one kind whose start and end are on different pages."""
-    return [f"{owner or what}: pages {result.page_of(i + 's')}-{result.page_of(i + 'e')}"
-            for i, owner, what in result.marked(name) if result.page_of(i + "s") != result.page_of(i + "e")]
+    """Blocks of one kind whose start and end are on different pages, or whose end never printed (clipped)."""
+    found = []
+    for i, owner, what in result.marked(name):
+        try:
+            pages = (result.page_of(i + "s"), result.page_of(i + "e"))
+        except KeyError as missing:
+            found.append(f"{owner or what}: {missing.args[0]} (clipped?)")
+            continue
+        if pages[0] != pages[1]:
+            found.append(f"{owner or what}: pages {pages[0]}-{pages[1]}")
+    return found
 
 
 def test_the_full_quiz_fits_eight_a4_pages(printed):
@@ -99,3 +107,43 @@ def test_no_figure_lands_more_than_one_page_after_its_question(printed, name, pa
 def test_every_page_is_saved_as_an_image(printed, name, paper):
     pngs = sorted(ARTIFACTS.glob(f"{name}-{paper}-*.png"))
     assert len(pngs) in (0, len(printed[name, paper].sheets))  # 0 only locally, without poppler-utils
+
+
+@pytest.fixture(scope="module")
+def variants(chromium_browser, shipped_build, tmp_path_factory) -> dict[str, Printed]:
+    """The full quiz at each --space setting and the full key two-up, printed to A4."""
+    from rgann_cards.build import load_and_verify
+    from rgann_cards.diagrams.render import render_figures
+    from rgann_cards.export import html
+
+    course, verification = load_and_verify(shipped_build / "content")
+    selection = html.select(course)
+    figures = render_figures({ex.figure for _, ex in selection if ex.figure},
+                             cache_dir=tmp_path_factory.mktemp("figures"))
+    pages = {f"quiz-{s}": html.render_quiz(course, selection, space=s) for s in ("compact", "generous")}
+    pages["answer-key-two-up"] = html.render_answer_key(course, verification, selection, figures, two_up=True)
+    out = tmp_path_factory.mktemp("variants")
+    results = {}
+    for name, data in pages.items():
+        (out / f"{name}.html").write_bytes(data)
+        page = chromium_browser.new_page()
+        page.goto((out / f"{name}.html").as_uri(), wait_until="load")
+        results[name] = print_page(page, "A4")
+        page.close()
+        save_pngs(results[name], f"{name}-A4", ARTIFACTS)
+    return results
+
+
+def test_space_settings_trade_pages_for_room_and_stay_packed(printed, variants):
+    compact, normal, generous = (len(variants["quiz-compact"].sheets), len(printed["quiz", "A4"].sheets),
+                                 len(variants["quiz-generous"].sheets))
+    assert compact <= normal < generous
+    for name in ("quiz-compact", "quiz-generous"):
+        assert variants[name].worst_fill >= 2 / 3 and _split(variants[name], "quizblock") == [], name
+
+
+def test_a_two_up_key_takes_fewer_pages_and_keeps_headings_with_their_text(printed, variants):
+    two_up = variants["answer-key-two-up"]
+    assert len(two_up.sheets) < len(printed["answer-key", "A4"].sheets)
+    assert [i for i, _, _ in two_up.marked("head") if two_up.page_of(i + "h") != two_up.page_of(i + "c")] == []
+    assert _split(two_up, "display") + _split(two_up, "keypoints") == []  # nothing clipped in a narrow column

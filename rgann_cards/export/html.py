@@ -26,7 +26,7 @@ from ..selection import deck_matches, has_tag
 from ..checks.verify import Verification
 from . import images
 from .answer_space import AnswerSpace, answer_space
-from .html_blocks import split_first_block
+from .html_blocks import mark_wide_displays, split_first_block
 from .html_safe import inline_svg, sanitize
 from .quiz_layout import plan
 
@@ -200,7 +200,7 @@ def _html(text: str, media: dict[str, bytes] | None = None, prefix: str = "img")
     lifted, found = images.lift(markup.render(text, to_mathml))
     html = images.restore(sanitize(lifted), found, media or {}, prefix)
     # '**How it is addressed.**' alone in a paragraph is a heading: print.css keeps it with what follows
-    return Markup(_LEAD_IN.sub(r'<p class="lead-in">\1</p>', html))
+    return Markup(mark_wide_displays(_LEAD_IN.sub(r'<p class="lead-in">\1</p>', html)))
 
 
 def _lead(question: str, limit: int = 110) -> Markup:

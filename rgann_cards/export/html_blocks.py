@@ -1,8 +1,14 @@
-"""Top-level blocks of a rendered HTML fragment, so a page can keep the first of them with its heading."""
+"""Blocks of a rendered HTML fragment: the first top-level one (kept with its heading on paper), and display
+formulas too wide for a narrow column (a formula cannot wrap, so a two-column page lets those span both)."""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
+
+_DISPLAY = re.compile(r'<div class="math-display">(<math display="block">.*?</math>)</div>', re.S)
+_TOKEN = re.compile(r"<(mi|mn|mo|mtext)\b[^>]*>([^<]*)</\1>")
+WIDE_GLYPHS = 34  # about what a half-width column of the two-up key holds at its type size
 
 _VOID = {"br", "hr", "img", "col", "mspace", "mprescripts", "none"}
 
@@ -57,3 +63,16 @@ def split_first_block(fragment: str) -> tuple[str, str]:
     take = 2 if parser.lead_in[:1] == [True] and len(parser.ends) > 1 else 1
     cut = parser.ends[take - 1]
     return fragment[:cut], fragment[cut:].lstrip("\n")
+
+
+def mark_wide_displays(fragment: str) -> str:
+    """Add the class ``wide`` to display formulas with more glyphs than a half-width column holds.
+
+    Counting every token's glyphs overestimates a fraction (numerator and denominator stack), which errs
+    toward spanning: a formula spanning both columns reads fine, a clipped one loses its end.
+    """
+    def classify(m: re.Match) -> str:
+        glyphs = sum(len(text.strip()) for _, text in _TOKEN.findall(m.group(1)))
+        return f'<div class="math-display wide">{m.group(1)}</div>' if glyphs > WIDE_GLYPHS else m.group(0)
+
+    return _DISPLAY.sub(classify, fragment)

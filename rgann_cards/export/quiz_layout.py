@@ -25,7 +25,6 @@ LINE_MM = 5.6  # 10.5pt at line-height 1.5
 CHARS_PER_LINE = 80  # in the question column of an A4 page (the narrower paper), a little on the safe side
 PARAGRAPH_MM = 2.2  # between paragraphs
 DISPLAY_MM, TALL_DISPLAY_MM = 12.0, 19.0  # a display formula; one with a fraction or big operator
-MAX_STRETCH = 2.5  # a page with one small question gets at most this much more room, not a whole page
 
 _DISPLAY = re.compile(r'<math display="block".*?</math>', re.S)
 _BLOCK_END = re.compile(r"</(p|li|h\d)>")
@@ -63,7 +62,8 @@ def plan(questions: list[tuple[str, AnswerSpace]]) -> list[Placed]:
             continue
         spare = max(_capacity(start) - sum(heights[start:end]), 0.0)
         base = sum(questions[i][1].height_mm for i in range(start, end))
-        factor = min(1 + spare / base, MAX_STRETCH) if base else 1.0
+        # however small a page's questions, they get the whole page: room to write beats a blank half page
+        factor = 1 + spare / base if base else 1.0
         for i in range(start, end):
             placed[i] = Placed(_grown(questions[i][1], factor), False)
     for start, _ in pages[1:]:
