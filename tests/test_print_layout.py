@@ -112,14 +112,12 @@ def test_every_page_is_saved_as_an_image(printed, name, paper):
 @pytest.fixture(scope="module")
 def variants(chromium_browser, shipped_build, tmp_path_factory) -> dict[str, Printed]:
     """The full quiz at each --space setting and the full key two-up, printed to A4."""
-    from rgann_cards.build import load_and_verify
-    from rgann_cards.diagrams.render import render_figures
+    from rgann_cards.build import load_and_verify, render_figures
     from rgann_cards.export import html
 
     course, verification = load_and_verify(shipped_build / "content")
     selection = html.select(course)
-    figures = render_figures({ex.figure for _, ex in selection if ex.figure},
-                             cache_dir=tmp_path_factory.mktemp("figures"))
+    figures = render_figures(course, cache_dir=tmp_path_factory.mktemp("figures"))
     pages = {f"quiz-{s}": html.render_quiz(course, selection, space=s) for s in ("compact", "generous")}
     pages["answer-key-two-up"] = html.render_answer_key(course, verification, selection, figures, two_up=True)
     out = tmp_path_factory.mktemp("variants")
