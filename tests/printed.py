@@ -95,7 +95,7 @@ SPECS = [
     ("opening", "B", ".exercise-opening"),
     ("display", "B", ".math-display, table"),
     ("question", "T", ".question"),
-    ("answer", "T", ".answer > .part-title + *"),  # the answer body, after its "Answer" heading
+    ("answer", "H", ".answer > .part-title"),  # an answer's heading; its "c" marker is the answer's first text
     ("answerspace", "F", ".answer-space"),
     ("figure", "F", "figure.figure"),
 ]

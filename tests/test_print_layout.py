@@ -80,7 +80,7 @@ def test_an_exercise_heading_shares_its_page_with_its_question_and_the_start_of_
     apart = []
     for i, owner, _ in result.marked("head"):
         pages = (result.page_of(i + "h"), result.page_of_exercise("question", owner, "t"),
-                 result.page_of_exercise("answer", owner, "t"))
+                 result.page_of_exercise("answer", owner, "c"))
         if len(set(pages)) != 1:
             apart.append(f"{owner}: heading, question, answer on pages {pages}")
     assert apart == []
