@@ -28,6 +28,11 @@ ANSWER_KEY_NAME = "answer-key.html"
 FIGURES_DIR = "figures"
 
 
+def quiz_names(code: str) -> tuple[str, str]:
+    """A selected quiz and its key, named by the selection code so a later full build never overwrites them."""
+    return f"quiz-{code}.html", f"answer-key-{code}.html"
+
+
 @dataclass
 class BuildReport:
     """What a build did, for the CLI to print."""

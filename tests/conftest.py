@@ -88,3 +88,13 @@ def shipped_build(tmp_path_factory) -> Path:
     result = run_cli("build", cwd=work, timeout=300)
     assert result.returncode == 0, result.stderr
     return work
+
+
+@pytest.fixture(scope="module")
+def chromium_browser():
+    """A headless Debian Chromium per test module (Playwright's sync API allows one at a time)."""
+    sync_api = require_chromium()
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -19,6 +19,7 @@ from rgann_cards.export.html_safe import inline_svg, sanitize
 
 ARTIFACTS = REPO / "tests" / "artifacts" / "html"
 QUIZ_ARGS = ("quiz-sheet", "--seed", "7", "--count", "6", "--shuffle")
+QUIZ_CODE = "128738"  # the selection code of QUIZ_ARGS: it names the pair of files
 PAGES = ("study-sheet", "quiz", "answer-key")
 MARGIN_MM = 16  # left and right @page margin in print.css
 PAPER_MM = {"A4": 210.0, "Letter": 215.9}
@@ -47,7 +48,8 @@ def pages(shipped, tmp_path_factory) -> dict[str, Path]:
     result = run_cli(*QUIZ_ARGS, cwd=work, timeout=300)
     assert result.returncode == 0, result.stderr
     (work / "dist" / "study-sheet.html").write_bytes(html.render_study_sheet(course, verification, figures))
-    return {name: work / "dist" / f"{name}.html" for name in PAGES}
+    names = {"study-sheet": "study-sheet", "quiz": f"quiz-{QUIZ_CODE}", "answer-key": f"answer-key-{QUIZ_CODE}"}
+    return {name: work / "dist" / f"{names[name]}.html" for name in PAGES}
 
 
 def text_of(page: bytes | str) -> str:
@@ -135,10 +137,27 @@ def test_the_same_seed_gives_identical_files(pages, tmp_path: Path):
     copy_tree(REPO / "content", tmp_path / "content")
     assert run_cli(*QUIZ_ARGS, "--dist", "again", cwd=tmp_path, timeout=300).returncode == 0
     for name in ("quiz", "answer-key"):
-        assert (tmp_path / "again" / f"{name}.html").read_bytes() == pages[name].read_bytes()
+        assert (tmp_path / "again" / f"{name}-{QUIZ_CODE}.html").read_bytes() == pages[name].read_bytes()
     other = run_cli("quiz-sheet", "--seed", "8", "--count", "6", "--shuffle", "--dist", "other", cwd=tmp_path,
                     timeout=300)
-    assert other.returncode == 0 and (tmp_path / "other" / "quiz.html").read_bytes() != pages["quiz"].read_bytes()
+    [quiz] = (tmp_path / "other").glob("quiz-*.html")
+    assert other.returncode == 0 and quiz.name != pages["quiz"].name and quiz.read_bytes() != pages["quiz"].read_bytes()
+
+
+def test_a_selected_quiz_is_named_by_its_code_and_a_later_build_leaves_it_alone(tmp_path: Path):
+    copy_tree(REPO / "content", tmp_path / "content")
+    result = run_cli(*QUIZ_ARGS, cwd=tmp_path, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == ["answer-key-128738.html", "quiz-128738.html"]
+    assert result.stdout.splitlines()[1:] == ["  dist/answer-key-128738.html (written)",
+                                              "  dist/quiz-128738.html (written)"]
+    selected = (tmp_path / "dist" / "quiz-128738.html").read_bytes()
+    assert run_cli("build", cwd=tmp_path, timeout=300).returncode == 0
+    html_files = sorted(p.name for p in (tmp_path / "dist").glob("*.html"))
+    assert html_files == ["answer-key-128738.html", "answer-key.html", "quiz-128738.html", "quiz.html",
+                          "study-sheet.html"]
+    assert (tmp_path / "dist" / "quiz-128738.html").read_bytes() == selected
+    assert b"code 2C789A" in (tmp_path / "dist" / "quiz.html").read_bytes()  # the full quiz, under the plain name
 
 
 def test_study_sheet_bytes_are_reproducible(shipped, pages):

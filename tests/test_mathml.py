@@ -105,7 +105,9 @@ def test_left_right_keeps_fences_and_stretches_only_around_tall_content():
 
 def test_a_prime_sits_on_the_base_not_in_a_tiny_superscript():
     out = mathml.to_mathml(r"f_\varphi'(x) + x'^2 + g^{\prime}", False)
-    assert "<msub><mrow><mi>f</mi><mo" in out and "<msup><mrow><mi>x</mi><mo" in out
+    # under a subscript the prime stays stacked over it, at full size (class prime, print.css), not (f′)_φ
+    assert '<msubsup><mi>f</mi><mi>φ</mi><mpadded voffset="-0.35em"><mo class="prime"' in out
+    assert "<msup><mrow><mi>x</mi><mo" in out
     assert "<mrow><mi>g</mi><mo lspace=\"0\" rspace=\"0\">\u2032</mo></mrow>" in out
 
 

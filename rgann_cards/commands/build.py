@@ -24,7 +24,7 @@ def run(args) -> int:
     c = report.course
     computed = sum(check.arithmetic for _, check, _ in report.verification.items)
     print(f"Built {len(c.decks)} decks, {len(c.exercises())} exercises, {report.notes} notes; "
-          f"{len(report.verification.items)} checks passed"
+          f"{len(report.verification.items)} check{'s' if len(report.verification.items) != 1 else ''} passed"
           + (f" ({computed} of them arithmetic)." if computed else "."))
     for path in report.outputs:
         state = "written" if path in report.written else "unchanged"

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from .common import add_paths, whole_number
 
+SPACES = ("compact", "normal", "generous")  # as export.answer_space.SPACES, without importing it at start-up
+
 def register(sub) -> None:
     p = sub.add_parser("quiz-sheet", help="write a printable quiz and its answer key",
-                       description="Select exercises, then write DIST/quiz.html (questions, points and answer "
-                                   "space) and DIST/answer-key.html (answers and key points) as a pair. The same "
-                                   "seed and options always give the same selection, order and bytes.")
+                       description="Select exercises, then write DIST/quiz-CODE.html (questions, points and "
+                                   "answer space) and DIST/answer-key-CODE.html (answers and key points) as a pair, "
+                                   "named by the selection's code, so `build` (which writes the full quiz as "
+                                   "quiz.html) never overwrites them. The same seed and options always give the "
+                                   "same selection, order and bytes.")
     add_paths(p)
     p.add_argument("--seed", type=int, required=True, metavar="N", help="random seed for drawing and shuffling")
     p.add_argument("--count", type=whole_number(1), metavar="K", help="draw K exercises (default: all that match)")
@@ -17,13 +21,16 @@ def register(sub) -> None:
                    help="only decks matching PATTERN: a glob like '*Task 1*', or text contained in the deck "
                         "name or its file name, e.g. task01 (case-insensitive)")
     p.add_argument("--shuffle", action="store_true", help="shuffle the questions instead of keeping course order")
+    p.add_argument("--space", choices=SPACES, default="normal",
+                   help="answer space on the quiz: compact, normal (default) or generous")
+    p.add_argument("--two-up", action="store_true", help="set the answer key in two columns")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from ..atomic import write_all
-    from ..build import ANSWER_KEY_NAME, QUIZ_NAME, render_figures
-    from ..export.html import render_answer_key, render_quiz, select
+    from ..build import quiz_names, render_figures
+    from ..export.html import quiz_code, render_answer_key, render_quiz, select
     from ..content.load import load_course
     from ..checks.verify import verify
 
@@ -33,9 +40,11 @@ def run(args) -> int:
     verification = verify(course)
     verification.raise_on_failure()
     figures = render_figures(course, names={ex.figure for _, ex in chosen if ex.figure})  # the key shows them
+    quiz_name, key_name = quiz_names(quiz_code(chosen))
     outputs = {
-        args.dist / QUIZ_NAME: render_quiz(course, chosen, seed=args.seed),
-        args.dist / ANSWER_KEY_NAME: render_answer_key(course, verification, chosen, figures, seed=args.seed),
+        args.dist / quiz_name: render_quiz(course, chosen, seed=args.seed, space=args.space),
+        args.dist / key_name: render_answer_key(course, verification, chosen, figures, seed=args.seed,
+                                                two_up=args.two_up),
     }
     written = write_all(outputs)
     points = sum(ex.points for _, ex in chosen)

@@ -202,6 +202,8 @@ def _cross_check(
                 problems.warn(doc.loc(at + ("model_answer",)), too_long)
             for j, point in enumerate(ex.key_points):
                 check_markup(doc, at + ("key_points", j), point)
+            for k, check in enumerate(ex.checks):
+                check_markup(doc, at + ("checks", k, "claim_md"), check.claim_md)
             for k, card in enumerate(ex.cards):
                 card_at = at + ("cards", k)
                 claim_id(card.id, doc.loc(card_at + ("id",)))

@@ -95,6 +95,7 @@ class Check(_Strict):
     """A claim in an answer and the code that verifies it: an expression, or a named Python check."""
 
     claim: Text
+    claim_md: Text | None = None  # the claim as Markdown + $math$, for the printed outputs; JSON keeps `claim`
     expr: Text | None = Field(default=None, max_length=2000)
     equals: Text | int | None = None
     approx: float | None = None
@@ -189,6 +190,7 @@ class Exercise(NumericAnswer):
     answer: Text  # the full explanation
     key_points: list[Text] = Field(min_length=1)
     figure: str | None = Field(default=None, pattern=FIGURE_PATTERN)
+    answer_space: Literal["lines", "box", "drawing"] | None = None  # the printed quiz's; default from the wording
     sources: list[Text] = Field(default_factory=list)
     references: list[Id] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)

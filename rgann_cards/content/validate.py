@@ -120,6 +120,8 @@ def _message(model: type[BaseModel], data: Any, path: Path_, errors: list[dict])
         field = name if name in _PATTERN_HINTS else _field_name(path[:-1]) if isinstance(path[-1], int) else name
         hint = _PATTERN_HINTS.get(field, f"the pattern {ctx.get('pattern')}")
         return f"'{field}' must be {hint}, got {error['input']!r}"
+    if kind == "literal_error":
+        return f"'{name}' must be one of {ctx.get('expected')}, got {_describe(error['input'])}"
     if kind == "too_short":
         n = ctx.get("min_length")
         return f"'{name}' must have at least {n} item{'s' if n != 1 else ''}"

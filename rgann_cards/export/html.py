@@ -26,18 +26,19 @@ from ..paths import template_text, templates_dir
 from ..selection import deck_matches, has_tag
 from ..checks.verify import Verification
 from . import images
+from .answer_space import AnswerSpace, answer_space
+from .html_blocks import mark_wide_displays, split_first_block
 from .html_safe import inline_svg, sanitize
+from .quiz_layout import plan
 
 Selection = list[tuple[Deck, Exercise]]
 
-_BOX_TAGS = {"derivation", "proof", "sketch", "illustration"}  # questions answered in formulas or drawings
 _LEAD_IN = re.compile(r"<p>(<strong>[^<]*</strong>)</p>")
-_MAX_LINES = 18  # a question and its answer space must fit one Letter page
 
 
 @dataclass(frozen=True)
 class CheckView:
-    claim: str
+    claim: Markup  # typeset from claim_md when the content has it, else the plain claim as text
     method: str
     measured: str
     computed: bool = False  # a `kind: arithmetic` check: shown as computed, not as verified
@@ -53,10 +54,12 @@ class ExerciseView:
     deck: str
     points: int
     question: Markup
-    space: str  # "lines" or "box"
-    lines: int
+    space: AnswerSpace
+    new_page: bool = False  # the quiz's page plan starts a printed page here
     model_answer: Markup | None = None
     answer: Markup | None = None
+    answer_start: Markup = Markup("")  # the answer's first block, printed with the heading and question
+    answer_rest: Markup = Markup("")
     key_points: list[Markup] = field(default_factory=list)
     figure: Markup | None = None
     sources: list[str] = field(default_factory=list)
@@ -98,7 +101,7 @@ def render_study_sheet(course: Course, verification: Verification, figures: dict
     decks = [DeckView(_slug(d.deck), *_parts(d), [views[ex.id] for ex in d.exercises]) for d in course.decks]
     t = messages(course.info.language)
     subtitle = " · ".join([t.study_sheet, *_sheets(course.decks, t), t.n("exercises", len(course.exercises()))])
-    page = Page(course.info.title, course.info.title, subtitle, f"{course.info.title} · {t.study_sheet}")
+    page = Page(t.study_sheet, course.info.title, subtitle, f"{course.info.title} · {t.study_sheet}")
     computed = sum(check.arithmetic for _, check, _ in verification.items)
     return _render("study-sheet.html", t, page=page, decks=decks, checks=len(verification.items) - computed,
                    computed=computed)
@@ -128,24 +131,37 @@ def select(course: Course, *, seed: int | None = None, count: int | None = None,
     return [pool[i] for i in picked]
 
 
-def render_quiz(course: Course, selection: Selection, *, seed: int | None = None) -> bytes:
-    """Questions only, each with points and answer space; a header for name, date and score."""
-    views = [_view(course, d, e, n) for n, (d, e) in enumerate(selection, 1)]
+def render_quiz(course: Course, selection: Selection, *, seed: int | None = None, space: str = "normal") -> bytes:
+    """Questions only, each with points and answer space; a header for name, date and score.
+
+    ``space`` (compact, normal, generous) scales every answer space.
+    """
     t = messages(course.info.language)
+    views = [_view(course, d, e, n, space=space) for n, (d, e) in enumerate(selection, 1)]
+    # a numeric answer's result line is one more line of text to plan for
+    placed = plan([(str(v.question) + (f"<p>{t.numeric_answer}:</p>" if v.numeric else ""), v.space)
+                   for v in views])
+    views = [replace(v, space=p.space, new_page=p.new_page) for v, p in zip(views, placed)]
     return _render("quiz.html", t, page=_quiz_page(course, selection, t.quiz, seed), exercises=views)
 
 
 def render_answer_key(course: Course, verification: Verification, selection: Selection,
-                      figures: dict[str, bytes], *, seed: int | None = None) -> bytes:
-    """The quiz's questions in the quiz's order, with answers, key points and points."""
+                      figures: dict[str, bytes], *, seed: int | None = None, two_up: bool = False) -> bytes:
+    """The quiz's questions in the quiz's order, with answers, key points and points; ``two_up`` sets it in
+    two columns."""
     views = [_view(course, d, e, n, verification, figures) for n, (d, e) in enumerate(selection, 1)]
     t = messages(course.info.language)
-    return _render("answer-key.html", t, page=_quiz_page(course, selection, t.answer_key, seed), exercises=views)
+    return _render("answer-key.html", t, page=_quiz_page(course, selection, t.answer_key, seed), exercises=views,
+                   two_up=two_up)
+
+
+def quiz_code(selection: Selection) -> str:
+    """Six hex digits tying a printed key to its quiz: they change with the selection or its order."""
+    return hashlib.sha256(" ".join(e.id for _, e in selection).encode()).hexdigest()[:6].upper()
 
 
 def _quiz_page(course: Course, selection: Selection, kind: str, seed: int | None) -> Page:
-    # The code ties a printed key to its quiz: it changes with the selection or the order.
-    code = hashlib.sha256(" ".join(e.id for _, e in selection).encode()).hexdigest()[:6].upper()
+    code = quiz_code(selection)
     points = sum(e.points for _, e in selection)
     t = messages(course.info.language)
     parts = [t.n("questions", len(selection)), t.n("points", points)]
@@ -154,26 +170,28 @@ def _quiz_page(course: Course, selection: Selection, kind: str, seed: int | None
 
 
 def _view(course: Course, deck: Deck, ex: Exercise, number: int, verification: Verification | None = None,
-          figures: dict[str, bytes] | None = None) -> ExerciseView:
-    lines = min(2 * ex.points + 3, _MAX_LINES)  # 8 mm each: 1 point 5 lines ... 5 points 13 lines
+          figures: dict[str, bytes] | None = None, space: str = "normal") -> ExerciseView:
     media = course.media
     base = dict(id=ex.id, number=number, label=ex.label, deck=_parts(deck)[1], points=ex.points,
-                question=_html(ex.question, media, f"q{number}"), space="box" if _BOX_TAGS & set(ex.tags) else "lines",
-                lines=lines, numeric=ex.answer_value is not None, unit=ex.unit)
+                question=_html(ex.question, media, f"q{number}"), space=answer_space(ex, space),
+                numeric=ex.answer_value is not None, unit=ex.unit)
     if verification is None:  # the quiz: the answer is not even rendered
         return ExerciseView(**base)
     svg = (figures or {}).get(ex.figure or "")
     results = verification.results.get(ex.id, [])
+    answer = _html(ex.answer, media, f"a{number}")
+    start, rest = split_first_block(str(answer))
     return ExerciseView(
         **base, model_answer=_html(with_answer(ex.model_answer, ex.answer_value, ex.tol, ex.unit,
                                                    messages(course.info.language).numeric_answer), media,
                                    f"m{number}"),
-        answer=_html(ex.answer, media, f"a{number}"),
+        answer=answer, answer_start=Markup(start), answer_rest=Markup(rest),
         key_points=[_html(p, media, f"k{number}-{j}") for j, p in enumerate(ex.key_points)],
         figure=_figure(ex.figure, svg, number) if svg else None,
         sources=list(ex.sources), references=[course.references[k] for k in ex.references],
         verified=verification.verified_line(ex.id, course.info.language),
-        checks=[CheckView(c.claim, r.method, r.measured, c.arithmetic) for c, r in zip(ex.checks, results)],
+        checks=[CheckView(_html(c.claim_md) if c.claim_md else Markup.escape(c.claim), r.method, r.measured,
+                          c.arithmetic) for c, r in zip(ex.checks, results)],
     )
 
 
@@ -188,7 +206,7 @@ def _html(text: str, media: dict[str, bytes] | None = None, prefix: str = "img")
     lifted, found = images.lift(markup.render(text, to_mathml))
     html = images.restore(sanitize(lifted), found, media or {}, prefix)
     # '**How it is addressed.**' alone in a paragraph is a heading: print.css keeps it with what follows
-    return Markup(_LEAD_IN.sub(r'<p class="lead-in">\1</p>', html))
+    return Markup(mark_wide_displays(_LEAD_IN.sub(r'<p class="lead-in">\1</p>', html)))
 
 
 def _lead(question: str, limit: int = 110) -> Markup:

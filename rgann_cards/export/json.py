@@ -16,6 +16,8 @@ FORMAT = "rgann-cards/1"
 def _check(check: Check, result: CheckResult) -> dict:
     data: dict = {"claim": check.claim, "kind": check.form,
                   "evidence": "computed" if check.arithmetic else "verified"}
+    if check.claim_md is not None:  # the typeset form, beside the plain one other tools match on
+        data["claim_md"] = check.claim_md
     if check.expr is not None:
         data["expr"] = check.expr
         data["equals" if check.equals is not None else "approx"] = check.equals if check.equals is not None else check.approx

@@ -9,7 +9,7 @@
 - spacing: operator words (``\\log``, ``\\max``, ``\\operatorname``) get TeX's thin
   spaces, operators in scripts none, unary signs none, nothing at a row's ends;
 - a prime in a superscript is moved to the base (Chromium does not use the
-  script-size prime), ``\\left(`` stays normal-size around short content, and
+  script-size prime), or, under a subscript, kept stacked at full size, ``\\left(`` stays normal-size around short content, and
   ``\\max_D`` in display puts its limit below.
 """
 
@@ -129,8 +129,16 @@ def _fix_scripts(el: Element, display: bool) -> None:
     first.tag = "mo"
     first.set("lspace", "0")
     first.set("rspace", "0")
+    if len(parts) == 1 and el.tag == "msubsup":
+        # f_φ': the prime stays stacked over the subscript, as in TeX ((f′)_φ pushes φ out past the prime),
+        # at full size (print.css: mo.prime) and lowered back to where the raised glyph belongs
+        first.set("class", "prime")
+        lowered = Element("mpadded", {"voffset": "-0.35em"})
+        lowered.append(first)
+        el[-1] = lowered
+        return
     primed = Element("mrow")
-    if len(parts) == 1:  # f' -> f′ ; f_φ' -> (f′)_φ
+    if len(parts) == 1:  # f' -> f′
         el.remove(sup)
         el.tag = "mrow" if el.tag == "msup" else "msub"
     else:  # x'^2 -> (x′)^2
