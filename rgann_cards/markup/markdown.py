@@ -15,10 +15,12 @@ Anki does not end the deletion early.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
 from typing import Callable
+
+from .tex import forbidden, literal, math_problems
 
 # (latex, display) -> HTML
 MathRenderer = Callable[[str, bool], str]
@@ -147,7 +149,21 @@ def _parser(target: MathRenderer):
     md.add_render_rule("math_inline_double", inline_display)
     md.add_render_rule("math_block", block)
     md.add_render_rule("math_block_label", block)
+    if target is anki_math:  # Anki's MathJax must not typeset a delimiter written as text (tex.literal)
+        for name in ("text", "code_inline", "code_block", "fence"):
+            default = md.renderer.rules[name]
+            md.add_render_rule(name, lambda self, tokens, idx, options, env, default=default:
+                               literal(default(tokens, idx, options, env)))
+    md.core.ruler.before("text_join", "stray_dollars", _note_stray_dollars)
     return md
+
+
+def _note_stray_dollars(state) -> None:
+    """Before escapes merge into the text: a '$' left in plain text opened no math (a ``\\$`` is not one)."""
+    for token in state.tokens:
+        for child in token.children or ():
+            if child.type == "text" and "$" in child.content:
+                state.env.setdefault("stray", []).append(child.content)
 
 
 def _strip_single_paragraph(html: str) -> str:
@@ -156,12 +172,71 @@ def _strip_single_paragraph(html: str) -> str:
     return html
 
 
-def render(text: str, target: MathRenderer = anki_math, *, cloze: bool = False) -> str:
-    """Render Markdown+math to an HTML fragment. With ``cloze=True``, keep ``{{cN::...}}`` for Anki."""
+@dataclass
+class _Parsed:
+    """One text field, parsed once per build; each target renders the same tokens (and caches the result)."""
+
+    body: str
+    clozes: list[Cloze]
+    tokens: list
+    stray: list[str]
+    rendered: dict = field(default_factory=dict)
+
+
+# (text, cloze) -> _Parsed: every field is parsed once per build (lint, then every output).
+# No cap: forget() empties it when the next course is loaded.
+_PARSED: dict[tuple[str, bool], _Parsed] = {}
+
+
+def forget() -> None:
+    """Drop the parses and conversions of the previous build."""
+    from . import mathml
+
+    _PARSED.clear()
+    mathml.forget()
+
+
+def _parse(text: str, cloze: bool) -> _Parsed:
+    key = (text, cloze)
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        body, clozes = split_clozes(text) if cloze else (text, [])  # MarkupError: not cached, raised each time
+        env: dict = {}
+        tokens = _parser(anki_math).parse(body, env)
+        parsed = _PARSED[key] = _Parsed(body, clozes, tokens, env.get("stray", []))
+    return parsed
+
+
+def render(text: str, target: MathRenderer = anki_math, *, cloze: bool = False,
+           sanitize: Callable[[str], str] | None = None) -> str:
+    """Render Markdown+math to an HTML fragment. With ``cloze=True``, keep ``{{cN::...}}`` for Anki.
+
+    With ``sanitize``, the fragment is sanitized before the math is inserted (the math renderer
+    builds its output from an allow-list; re-parsing it would be wasted work).
+    """
+    parsed = _parse(text, cloze)
+    key = (target, sanitize)
+    if key not in parsed.rendered:
+        parsed.rendered[key] = _render(parsed, target, sanitize)
+    return parsed.rendered[key]
+
+
+_MATH_MARK = re.compile("\ue004(\\d+)\ue005")
+
+
+def _render(parsed: _Parsed, target: MathRenderer, sanitize: Callable[[str], str] | None) -> str:
     md = _parser(target)
-    if not cloze:
-        return _strip_single_paragraph(md.render(text))
-    body, clozes = split_clozes(text)
+    formulas: list[tuple[str, bool]] = []
+    if sanitize is not None:
+        def mark(latex: str, display: bool) -> str:
+            formulas.append((latex, display))
+            return f"\ue004{len(formulas) - 1}\ue005"
+
+        html = sanitize(_strip_single_paragraph(md.renderer.render(parsed.tokens, md.options, {"math": mark})))
+        return _MATH_MARK.sub(lambda m: target(*formulas[int(m.group(1))]), html)
+    if not parsed.clozes:
+        return _strip_single_paragraph(md.renderer.render(parsed.tokens, md.options, {}))
+    clozes = parsed.clozes
     # A placeholder inside math is re-inserted as raw (escaped) LaTeX by a math
     # renderer that knows about clozes; one in running text as rendered Markdown.
     def cloze_aware(latex: str, display: bool) -> str:
@@ -175,51 +250,64 @@ def render(text: str, target: MathRenderer = anki_math, *, cloze: bool = False) 
         pieces = iter(PLACEHOLDER.finditer(latex))
         return re.sub("\ue002", lambda _: escape(put_back(next(pieces)), quote=False), rendered)
 
-    html = _strip_single_paragraph(md.render(body, {"math": cloze_aware}))
+    html = _strip_single_paragraph(md.renderer.render(parsed.tokens, md.options, {"math": cloze_aware}))
+    text_hint = literal if target is anki_math else (lambda s: s)
 
     def text_cloze(m: re.Match) -> str:
         c = clozes[int(m.group(1))]
-        content = _space_braces(_strip_single_paragraph(md.render(c.content)))
-        hint = f"::{escape(c.hint, quote=False)}" if c.hint else ""
+        content = _space_braces(render(c.content, target))
+        hint = f"::{text_hint(escape(c.hint, quote=False))}" if c.hint else ""
         return f"{{{{c{c.number}::{content}{hint}}}}}"
 
     return PLACEHOLDER.sub(text_cloze, html)
 
 
-def problems(text: str, *, cloze: bool = False) -> list[str]:
-    """Author mistakes in one text field, as messages (empty list when fine)."""
-    found: list[str] = []
-    clozes: list[Cloze] = []
-    if cloze:
-        try:
-            text, clozes = split_clozes(text)
-        except MarkupError as exc:
-            return [str(exc)]
-    elif _CLOZE_START.search(text):
+def problems(text: str, *, cloze: bool = False, printed: bool = False) -> list[str]:
+    """Author mistakes in one text field, as messages (empty list when fine).
+
+    Every formula passes the TeX allow-list; with ``printed`` (a field the HTML pages show)
+    it is also converted to MathML, with its own display flag, and the conversion is kept
+    for the pages.
+    """
+    found = forbidden(text)  # anywhere in the field: math, text, code, cloze hints
+    try:
+        parsed = _parse(text, cloze)
+    except MarkupError as exc:
+        return found + [str(exc)]
+    if not cloze and _CLOZE_START.search(text):
         found.append("cloze deletion '{{c1::...}}' outside a 'cloze' field")
-    formulas: list[str] = []
+    clozes = parsed.clozes
+    formulas: list[tuple[str, bool]] = []
     in_math: set[int] = set()
-    # an escaped \$ is a literal dollar sign, not a stray delimiter
-    for token in _parser(anki_math).parse(text.replace("\\$", "\ue003")):
+    decoded: list[str] = []
+    for token in parsed.tokens:
         for child in token.children or [token]:
             if child.type.startswith("math_"):
                 if _brace_balance(child.content) != 0:
                     found.append(f"unbalanced braces in math '${_clip(child.content)}$'")
                 in_math.update(int(m.group(1)) for m in PLACEHOLDER.finditer(child.content))
                 # a deletion inside a formula is checked as a plain group of that formula
-                formulas.append(PLACEHOLDER.sub(lambda m: "{" + clozes[int(m.group(1))].content + "}", child.content))
-            elif child.type == "text" and "$" in child.content:
-                found.append(f"unclosed math: stray '$' in '{_clip(child.content)}' (write \\$ for a dollar sign)")
+                formulas.append((PLACEHOLDER.sub(lambda m: "{" + clozes[int(m.group(1))].content + "}", child.content),
+                                 child.type in ("math_block", "math_block_label", "math_inline_double")))
+            elif child.type == "text" and "\\" in child.content:
+                decoded.append(child.content)  # entities are decoded now: '&#92;href' reads '\\href'
+    found.extend(f"unclosed math: stray '$' in '{_clip(t)}' (write \\$ for a dollar sign)" for t in parsed.stray)
+    found.extend(m for t in decoded for m in forbidden(t) if m not in found)
     if found:
         return found
-    # The printable outputs render math as MathML, which knows fewer commands than Anki's MathJax.
-    from . import mathml  # latex2mathml is only needed when content is checked or printed
+    if printed:
+        from . import mathml  # latex2mathml is only needed for what the pages print
 
-    for latex in formulas:
-        found.extend(f"{message} in math '${_clip(latex)}$'" for message in mathml.problems(latex))
+        for latex, display in formulas:
+            found.extend(f"{message} in math '${_clip(latex)}$'" for message in mathml.problems(latex, display))
+    else:
+        for latex, _ in formulas:
+            found.extend(f"{message} in math '${_clip(latex)}$'" for message in math_problems(latex))
     for index, deletion in enumerate(clozes):
         if index not in in_math:  # a deletion in running text may hold formulas of its own
-            found.extend(problems(deletion.content))
+            found.extend(problems(deletion.content, printed=printed))
+        elif deletion.hint:  # Anki shows a hint inside the formula: it must pass as TeX too
+            found.extend(f"{message} in cloze hint '{_clip(deletion.hint)}'" for message in math_problems(deletion.hint))
     return found
 
 
