@@ -1,18 +1,23 @@
-"""The pipeline: load -> validate -> verify -> render -> write (atomically).
+"""The pipeline: load -> validate -> verify (while the figures are drawn) -> render -> write (atomically).
 
 Everything is gathered and rendered in memory first; only when every step has
 succeeded are files replaced, each atomically. A content error or a failed
 check therefore leaves the previous outputs byte-for-byte untouched.
+
+A build whose inputs and outputs match the last successful build's record
+(fingerprint.py) does no work at all, and says so. After a successful build the
+quiz's item cache is written too, so the first quiz after an edit starts at once.
 """
 
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import write_all
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, SourceLocation
 from .diagrams.render import DEFAULT_CACHE_DIR as DEFAULT_FIGURE_CACHE
 from .content.load import load_course
 from .content.media import figure_file
@@ -32,16 +37,18 @@ FIGURES_DIR = "figures"
 class BuildReport:
     """What a build did, for the CLI to print."""
 
-    course: Course
-    verification: Verification
+    course: Course | None  # None when the build was up to date and nothing was loaded
+    verification: Verification | None
     written: list[Path] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)  # the course's, plus any found while building
+    up_to_date: bool = False
+    summary: dict = field(default_factory=dict)  # counts for the CLI: decks, exercises, notes, checks
 
     @property
     def notes(self) -> int:
-        return sum(1 + len(ex.cards) for _, ex in self.course.exercises())
+        return self.summary["notes"]
 
 
 def load_and_verify(content_dir: Path, report_times: dict[str, float] | None = None) -> tuple[Course, Verification]:
@@ -91,25 +98,46 @@ def render_figures(course: Course, cache_dir: Path | None = DEFAULT_FIGURE_CACHE
 
 
 def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("anki", "html", "json"),
-          cache_dir: Path | None = DEFAULT_FIGURE_CACHE, strict: bool = False) -> BuildReport:
+          cache_dir: Path | None = DEFAULT_FIGURE_CACHE, strict: bool = False,
+          state_dir: Path | None = None) -> BuildReport:
     """Build every requested output into ``dist_dir``; update the lock file under ``content_dir``.
 
-    With ``strict``, any warning is an error and nothing is written.
+    With ``strict``, any warning is an error and nothing is written. When nothing changed since
+    the last successful build (``state_dir`` holds its record; default: the user cache), nothing
+    is loaded or written and the report says ``up_to_date``.
     """
+    from . import fingerprint
+
+    options = {"targets": sorted(targets), "strict": strict, "figure_cache": str(cache_dir),
+               "dist": str(Path(dist_dir).resolve())}
+    record = fingerprint.up_to_date(content_dir, dist_dir, options, state_dir)
+    if record is not None:
+        summary = record["summary"]
+        warnings = [Problem(SourceLocation(*w[:3]), w[3]) for w in summary["warnings"]]
+        return BuildReport(None, None, outputs=[Path(dist_dir) / name for name in summary["outputs"]],
+                           warnings=warnings, up_to_date=True, summary=summary)
     times: dict[str, float] = {}
-    course, verification = load_and_verify(content_dir, times)
+    start = time.perf_counter()
+    course = load_course(content_dir)
+    times["load"] = time.perf_counter() - start
+    # The checks run in worker processes while this one draws the figures: both cores at work.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        start = time.perf_counter()
+        checking = pool.submit(verify, course)
+        svgs = render_figures(course, cache_dir)
+        times["figures"] = time.perf_counter() - start
+        verification = checking.result()
+        times["verify"] = time.perf_counter() - start
+    verification.raise_on_failure()
     report = BuildReport(course, verification, seconds=times, warnings=list(course.warnings))
     outputs: dict[Path, bytes] = {}
     start = time.perf_counter()
-    svgs = render_figures(course, cache_dir)
-    times["figures"] = time.perf_counter() - start
-    start = time.perf_counter()
     # the quiz shows (and can open) these files; they are the same bytes Anki and the HTML get
     outputs.update({Path(dist_dir) / FIGURES_DIR / figure_file(name): svg for name, svg in svgs.items()})
+    lock_path = Path(content_dir) / LOCK_NAME
     if "anki" in targets:
         from .export.anki import Media, build_notes, build_package
 
-        lock_path = Path(content_dir) / LOCK_NAME
         clock = now()
         lock = read_lock(lock_path, clock)
         verified = {ex.id: verification.verified_line(ex.id) for _, ex in course.exercises()}
@@ -136,4 +164,26 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
     figures_dir = Path(dist_dir) / FIGURES_DIR
     report.outputs = sorted(p for p in outputs if p.name != LOCK_NAME and not p.is_relative_to(figures_dir))
     times["write"] = time.perf_counter() - start
+    report.summary = {
+        "decks": len(course.decks), "exercises": len(course.exercises()),
+        "notes": sum(1 + len(ex.cards) for _, ex in course.exercises()), "checks": len(verification.items),
+        "arithmetic": sum(check.arithmetic for _, check, _ in verification.items),
+        "outputs": [p.relative_to(dist_dir).as_posix() for p in report.outputs],
+        "warnings": [[w.location.file, w.location.line, w.location.column, w.message] for w in report.warnings],
+    }
+    _after_success(content_dir, dist_dir, options, outputs, lock_path, report, state_dir)
     return report
+
+
+def _after_success(content_dir: Path, dist_dir: Path, options: dict, outputs: dict[Path, bytes], lock_path: Path,
+                   report: BuildReport, state_dir: Path | None) -> None:
+    """Remember this build (the next no-op costs file hashes only) and hand the quiz its items."""
+    from . import fingerprint
+    from .quiz.cache import store_items
+
+    fingerprint.remember(content_dir, dist_dir, options, {Path(p).resolve(): b for p, b in outputs.items()},
+                         Path(lock_path).resolve(), report.summary, state_dir)
+    try:
+        store_items(content_dir, report.course, None if state_dir is None else Path(state_dir))
+    except ContentError:  # a course the quiz cannot use; `rgann-cards quiz` says why when it loads it
+        pass

@@ -178,8 +178,9 @@ class _Parsed:
 
     body: str
     clozes: list[Cloze]
-    tokens: list
+    tokens: list | None  # dropped once a field that no page prints has its Anki HTML (memory at 10k notes)
     stray: list[str]
+    printed: bool = False
     rendered: dict = field(default_factory=dict)
 
 
@@ -207,6 +208,12 @@ def _parse(text: str, cloze: bool) -> _Parsed:
     return parsed
 
 
+def _tokens(parsed: _Parsed) -> list:
+    if parsed.tokens is None:  # asked again after its Anki HTML was made: parse it once more
+        parsed.tokens = _parser(anki_math).parse(parsed.body)
+    return parsed.tokens
+
+
 def render(text: str, target: MathRenderer = anki_math, *, cloze: bool = False,
            sanitize: Callable[[str], str] | None = None) -> str:
     """Render Markdown+math to an HTML fragment. With ``cloze=True``, keep ``{{cN::...}}`` for Anki.
@@ -217,7 +224,10 @@ def render(text: str, target: MathRenderer = anki_math, *, cloze: bool = False,
     parsed = _parse(text, cloze)
     key = (target, sanitize)
     if key not in parsed.rendered:
+        _tokens(parsed)
         parsed.rendered[key] = _render(parsed, target, sanitize)
+        if target is anki_math and not parsed.printed:
+            parsed.tokens = None
     return parsed.rendered[key]
 
 
@@ -276,11 +286,12 @@ def problems(text: str, *, cloze: bool = False, printed: bool = False) -> list[s
         return found + [str(exc)]
     if not cloze and _CLOZE_START.search(text):
         found.append("cloze deletion '{{c1::...}}' outside a 'cloze' field")
+    parsed.printed |= printed
     clozes = parsed.clozes
     formulas: list[tuple[str, bool]] = []
     in_math: set[int] = set()
     decoded: list[str] = []
-    for token in parsed.tokens:
+    for token in _tokens(parsed):
         for child in token.children or [token]:
             if child.type.startswith("math_"):
                 if _brace_balance(child.content) != 0:

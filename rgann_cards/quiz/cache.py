@@ -39,6 +39,12 @@ def load_items(content: Path, cache_dir: Path | None = None) -> list[Item]:
     return items
 
 
+def store_items(content: Path, course, cache_dir: Path | None = None) -> None:
+    """Save the items of a course that just built, so the next quiz starts from the cache (build calls this)."""
+    content = Path(content)
+    _write(_cache_file(content, cache_dir), fingerprint(content), items_of(course))
+
+
 def _load(content: Path) -> list[Item]:
     from ..content.load import load_course
 
