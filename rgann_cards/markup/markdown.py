@@ -20,6 +20,7 @@ from functools import lru_cache
 from html import escape
 from typing import Callable
 
+from . import plain
 from .tex import forbidden, literal, math_problems
 
 # (latex, display) -> HTML
@@ -180,6 +181,7 @@ class _Parsed:
     clozes: list[Cloze]
     tokens: list | None  # dropped once a field that no page prints has its Anki HTML (memory at 10k notes)
     stray: list[str]
+    pieces: list[str] | None = None  # a plain line (plain.split): text and formulas, no tokens needed
     printed: bool = False
     rendered: dict = field(default_factory=dict)
 
@@ -202,16 +204,29 @@ def _parse(text: str, cloze: bool) -> _Parsed:
     parsed = _PARSED.get(key)
     if parsed is None:
         body, clozes = split_clozes(text) if cloze else (text, [])  # MarkupError: not cached, raised each time
-        env: dict = {}
-        tokens = _parser(anki_math).parse(body, env)
-        parsed = _PARSED[key] = _Parsed(body, clozes, tokens, env.get("stray", []))
+        pieces = plain.split(body)
+        if pieces is not None:
+            parsed = _PARSED[key] = _Parsed(body, clozes, None, [], pieces=pieces)
+        else:
+            env: dict = {}
+            tokens = _parser(anki_math).parse(body, env)
+            parsed = _PARSED[key] = _Parsed(body, clozes, tokens, env.get("stray", []))
     return parsed
 
 
 def _tokens(parsed: _Parsed) -> list:
-    if parsed.tokens is None:  # asked again after its Anki HTML was made: parse it once more
+    if parsed.tokens is None and parsed.pieces is None:  # asked again after its Anki HTML was made
         parsed.tokens = _parser(anki_math).parse(parsed.body)
     return parsed.tokens
+
+
+def _fragment(parsed: _Parsed, target: MathRenderer, env: dict) -> str:
+    """The tokens rendered for ``target`` (or the plain line's pieces joined), a lone paragraph unwrapped."""
+    if parsed.pieces is not None:  # plain text needs no escaping, and no delimiter can hide in it
+        math = env.get("math", target)
+        return "".join(piece if i % 2 == 0 else math(piece, False) for i, piece in enumerate(parsed.pieces))
+    md = _parser(target)
+    return _strip_single_paragraph(md.renderer.render(_tokens(parsed), md.options, env))
 
 
 def render(text: str, target: MathRenderer = anki_math, *, cloze: bool = False,
@@ -224,7 +239,6 @@ def render(text: str, target: MathRenderer = anki_math, *, cloze: bool = False,
     parsed = _parse(text, cloze)
     key = (target, sanitize)
     if key not in parsed.rendered:
-        _tokens(parsed)
         parsed.rendered[key] = _render(parsed, target, sanitize)
         if target is anki_math and not parsed.printed:
             parsed.tokens = None
@@ -235,17 +249,16 @@ _MATH_MARK = re.compile("\ue004(\\d+)\ue005")
 
 
 def _render(parsed: _Parsed, target: MathRenderer, sanitize: Callable[[str], str] | None) -> str:
-    md = _parser(target)
     formulas: list[tuple[str, bool]] = []
     if sanitize is not None:
         def mark(latex: str, display: bool) -> str:
             formulas.append((latex, display))
             return f"\ue004{len(formulas) - 1}\ue005"
 
-        html = sanitize(_strip_single_paragraph(md.renderer.render(parsed.tokens, md.options, {"math": mark})))
+        html = sanitize(_fragment(parsed, target, {"math": mark}))
         return _MATH_MARK.sub(lambda m: target(*formulas[int(m.group(1))]), html)
     if not parsed.clozes:
-        return _strip_single_paragraph(md.renderer.render(parsed.tokens, md.options, {}))
+        return _fragment(parsed, target, {})
     clozes = parsed.clozes
     # A placeholder inside math is re-inserted as raw (escaped) LaTeX by a math
     # renderer that knows about clozes; one in running text as rendered Markdown.
@@ -260,7 +273,7 @@ def _render(parsed: _Parsed, target: MathRenderer, sanitize: Callable[[str], str
         pieces = iter(PLACEHOLDER.finditer(latex))
         return re.sub("\ue002", lambda _: escape(put_back(next(pieces)), quote=False), rendered)
 
-    html = _strip_single_paragraph(md.renderer.render(parsed.tokens, md.options, {"math": cloze_aware}))
+    html = _fragment(parsed, target, {"math": cloze_aware})
     text_hint = literal if target is anki_math else (lambda s: s)
 
     def text_cloze(m: re.Match) -> str:
@@ -291,17 +304,12 @@ def problems(text: str, *, cloze: bool = False, printed: bool = False) -> list[s
     formulas: list[tuple[str, bool]] = []
     in_math: set[int] = set()
     decoded: list[str] = []
-    for token in _tokens(parsed):
-        for child in token.children or [token]:
-            if child.type.startswith("math_"):
-                if _brace_balance(child.content) != 0:
-                    found.append(f"unbalanced braces in math '${_clip(child.content)}$'")
-                in_math.update(int(m.group(1)) for m in PLACEHOLDER.finditer(child.content))
-                # a deletion inside a formula is checked as a plain group of that formula
-                formulas.append((PLACEHOLDER.sub(lambda m: "{" + clozes[int(m.group(1))].content + "}", child.content),
-                                 child.type in ("math_block", "math_block_label", "math_inline_double")))
-            elif child.type == "text" and "\\" in child.content:
-                decoded.append(child.content)  # entities are decoded now: '&#92;href' reads '\\href'
+    for latex, display in _spans(parsed, decoded):
+        if _brace_balance(latex) != 0:
+            found.append(f"unbalanced braces in math '${_clip(latex)}$'")
+        in_math.update(int(m.group(1)) for m in PLACEHOLDER.finditer(latex))
+        # a deletion inside a formula is checked as a plain group of that formula
+        formulas.append((PLACEHOLDER.sub(lambda m: "{" + clozes[int(m.group(1))].content + "}", latex), display))
     found.extend(f"unclosed math: stray '$' in '{_clip(t)}' (write \\$ for a dollar sign)" for t in parsed.stray)
     found.extend(m for t in decoded for m in forbidden(t) if m not in found)
     if found:
@@ -320,6 +328,20 @@ def problems(text: str, *, cloze: bool = False, printed: bool = False) -> list[s
         elif deletion.hint:  # Anki shows a hint inside the formula: it must pass as TeX too
             found.extend(f"{message} in cloze hint '{_clip(deletion.hint)}'" for message in math_problems(deletion.hint))
     return found
+
+
+def _spans(parsed: _Parsed, decoded: list[str]) -> list[tuple[str, bool]]:
+    """Every formula of the field with its display flag; text that holds a backslash goes to ``decoded``."""
+    if parsed.pieces is not None:
+        return [(latex, False) for latex in parsed.pieces[1::2]]
+    spans = []
+    for token in _tokens(parsed):
+        for child in token.children or [token]:
+            if child.type.startswith("math_"):
+                spans.append((child.content, child.type in ("math_block", "math_block_label", "math_inline_double")))
+            elif child.type == "text" and "\\" in child.content:
+                decoded.append(child.content)  # entities are decoded now: '&#92;href' reads '\\href'
+    return spans
 
 
 def _brace_balance(latex: str) -> int:
