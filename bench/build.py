@@ -38,6 +38,8 @@ def run(cmd: list[str], cwd: Path, env: dict) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--before", type=Path, metavar="SRC",
+                        help="also time the cold and no-op builds of the rgann_cards package in SRC")
     args = parser.parse_args()
     py = sys.executable
     cli = [py, "-m", "rgann_cards.cli"]
@@ -60,6 +62,10 @@ def main() -> None:
             "rgann-cards build, cold (no dist/, no caches)": (cli + ["build"], cold, 3.0),
             "rgann-cards build, no-op (nothing changed)": (cli + ["build"], None, "4x"),
         }
+        if args.before:
+            old = ["env", f"PYTHONPATH={args.before.resolve()}", *cli]
+            rows["  before: build, cold"] = (old + ["build"], cold, 3.0)
+            rows["  before: build, no-op"] = (old + ["build"], None, "4x")
         run(cli + ["build"], work, env)  # warms the OS file cache; the no-op row follows a cold build anyway
         samples: dict[str, list[float]] = {name: [] for name in rows}
         for _ in range(args.rounds):

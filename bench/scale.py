@@ -140,6 +140,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--profile", type=Path, help="also write a cProfile of one cold build at the largest size")
+    parser.add_argument("--before", type=Path, metavar="SRC",
+                        help="also time the rgann_cards package in SRC (e.g. an export of an older commit)")
     parser.add_argument("--child", nargs=3, metavar=("KIND", "NOTES", "WORK"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -154,6 +156,8 @@ def main() -> None:
             env = {**os.environ, "XDG_CACHE_HOME": str(work / "xdg-cache")}
             programs = {
                 "rgann": [py, "-m", "rgann_cards.cli", "build"],
+                **({"rgann before": ["env", f"PYTHONPATH={args.before.resolve()}", py, "-m", "rgann_cards.cli",
+                                     "build"]} if args.before else {}),
                 "genanki": [py, me, "--child", "genanki", str(size), str(work)],
                 "genanki+yaml": [py, me, "--child", "genanki+yaml", str(size), str(work)],
             }
@@ -169,13 +173,13 @@ def main() -> None:
     print(f"{'notes':>6} {'program':<13} {'median s':>9} {'peak MiB':>9} {'x genanki':>10} {'x gen+yaml':>11} {'goal s':>7}")
     for size in args.sizes:
         plain, with_yaml = med[(size, "genanki")][0], med[(size, "genanki+yaml")][0]
-        for name in ("rgann", "genanki", "genanki+yaml"):
+        for name in programs:
             seconds, rss = med[(size, name)]
             goal = f"{GOALS[size]:.1f}" if name == "rgann" and size in GOALS else ""
             print(f"{size:>6} {name:<13} {seconds:9.3f} {rss:9.1f} {seconds / plain:10.2f} {seconds / with_yaml:11.2f} {goal:>7}")
     if len(args.sizes) > 1:
         small, large = min(args.sizes), max(args.sizes)
-        for name in ("rgann", "genanki", "genanki+yaml"):
+        for name in programs:
             print(f"growth t({large})/t({small}) {name:<13} {med[(large, name)][0] / med[(small, name)][0]:6.2f}")
     print("goals: 10k <= 2.1 s and <= 4x genanki; 1k <= 0.4 s; peak RSS at 10k <= 150 MiB")
 
