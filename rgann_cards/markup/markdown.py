@@ -6,10 +6,11 @@ will plug in a MathML renderer. Math is cut out by the markdown parser itself
 intact. Raw HTML is never passed through: markdown-it runs with ``html=False``,
 so ``<script>`` comes out as text.
 
-Cloze deletions ``{{c1::...}}`` are lifted out *before* Markdown runs and put
-back afterwards, because their braces collide with LaTeX braces. They are
-found by brace balancing, and any ``}}`` inside is spaced out to ``} }`` so
-Anki does not end the deletion early.
+Cloze deletions ``{{c1::...}}`` are lifted out *before* Markdown runs (cloze.py)
+and put back afterwards, because their braces collide with LaTeX braces.
+
+Each field is parsed once per build and each target renders the same tokens;
+one-line plain texts skip the parser (plain.py).
 """
 
 from __future__ import annotations
@@ -21,87 +22,19 @@ from html import escape
 from typing import Callable
 
 from . import plain
+from .cloze import _CLOZE_START, PLACEHOLDER, Cloze, MarkupError, _space_braces, split_clozes
 from .tex import forbidden, literal, math_problems
+
+__all__ = ["PLACEHOLDER", "Cloze", "MarkupError", "MathRenderer", "anki_math", "dialect", "forget", "problems",
+           "render", "split_clozes"]
 
 # (latex, display) -> HTML
 MathRenderer = Callable[[str, bool], str]
-
-_PH_OPEN, _PH_CLOSE = "\ue000", "\ue001"  # private-use chars: plain text to Markdown and LaTeX
-PLACEHOLDER = re.compile(f"{_PH_OPEN}(\\d+){_PH_CLOSE}")
-_CLOZE_START = re.compile(r"\{\{c(\d+)::")
-
-
-class MarkupError(ValueError):
-    """Text that cannot be rendered, e.g. an unterminated cloze. Carries a message for the author."""
-
-
-@dataclass(frozen=True)
-class Cloze:
-    number: int
-    content: str
-    hint: str | None
-
 
 def anki_math(latex: str, display: bool) -> str:
     """MathJax delimiters as Anki expects them; HTML-escaped so '<' and '&' survive."""
     body = escape(latex.strip(), quote=False)
     return f"\\[{body}\\]" if display else f"\\({body}\\)"
-
-
-def split_clozes(text: str) -> tuple[str, list[Cloze]]:
-    """Replace each ``{{cN::content[::hint]}}`` with a placeholder; braces inside content must balance."""
-    out: list[str] = []
-    clozes: list[Cloze] = []
-    pos = 0
-    while (match := _CLOZE_START.search(text, pos)) is not None:
-        out.append(text[pos : match.start()])
-        i, depth = match.end(), 0
-        while True:
-            if i >= len(text):
-                snippet = text[match.start() : match.start() + 30]
-                raise MarkupError(f"unterminated cloze '{snippet}...': missing '}}}}'")
-            ch = text[i]
-            if ch == "\\":
-                i += 2  # an escaped character, e.g. \{ or \}, never counts as a brace
-                continue
-            if ch == "{":
-                depth += 1
-            elif ch == "}":
-                if depth == 0:
-                    if text.startswith("}}", i):
-                        break
-                    raise MarkupError(f"unbalanced '}}' in cloze '{text[match.start():i + 1]}'")
-                depth -= 1
-            i += 1
-        body = text[match.end() : i]
-        content, hint = _split_hint(body)
-        if not content.strip():
-            raise MarkupError(f"empty cloze deletion '{text[match.start():i + 2]}'")
-        out.append(f"{_PH_OPEN}{len(clozes)}{_PH_CLOSE}")
-        clozes.append(Cloze(int(match.group(1)), content, hint))
-        pos = i + 2
-    out.append(text[pos:])
-    return "".join(out), clozes
-
-
-def _split_hint(body: str) -> tuple[str, str | None]:
-    """``content::hint`` -> (content, hint); only a '::' at brace depth 0 separates a hint."""
-    depth = 0
-    for i, ch in enumerate(body):
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif depth == 0 and body.startswith("::", i):
-            return body[:i], body[i + 2 :]
-    return body, None
-
-
-def _space_braces(text: str) -> str:
-    """``}}`` -> ``} }`` and a trailing ``}`` -> ``} `` so the cloze's own ``}}`` stays unambiguous."""
-    while "}}" in text:
-        text = text.replace("}}", "} }")
-    return text + " " if text.endswith("}") else text
 
 
 def dialect():

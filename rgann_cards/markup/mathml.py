@@ -22,7 +22,7 @@ from xml.etree.ElementTree import Element
 from latex2mathml.converter import convert_to_element
 
 from .mathml_fixes import fix
-from .tex import ENVIRONMENTS as SUPPORTED_ENVS, math_problems  # noqa: F401 - re-exported
+from .tex import math_problems
 
 # Environments it renders, under the names authors use. `aligned` and `align`
 # become `align*`: one alignment table, never equation numbers.
