@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import markup
 from .atomic import write_all
 from .errors import ContentError, Problem, SourceLocation
 from .diagrams.render import DEFAULT_CACHE_DIR as DEFAULT_FIGURE_CACHE
@@ -130,31 +131,10 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
         times["verify"] = time.perf_counter() - start
     verification.raise_on_failure()
     report = BuildReport(course, verification, seconds=times, warnings=list(course.warnings))
-    outputs: dict[Path, bytes] = {}
     start = time.perf_counter()
-    # the quiz shows (and can open) these files; they are the same bytes Anki and the HTML get
-    outputs.update({Path(dist_dir) / FIGURES_DIR / figure_file(name): svg for name, svg in svgs.items()})
     lock_path = Path(content_dir) / LOCK_NAME
-    if "anki" in targets:
-        from .export.anki import Media, build_notes, build_package
-
-        clock = now()
-        lock = read_lock(lock_path, clock)
-        verified = {ex.id: verification.verified_line(ex.id) for _, ex in course.exercises()}
-        media = {name: Media.from_bytes(data, Path(figure_file(name)).suffix) for name, data in
-                 {**course.media, **svgs}.items()}
-        notes = build_notes(course, verified, media)
-        outputs[Path(dist_dir) / APKG_NAME] = build_package(course, notes, list(media.values()), lock, clock)
-        outputs[lock_path] = lock.to_bytes()
-    if "html" in targets:
-        from .export.html import render_answer_key, render_quiz, render_study_sheet, select
-
-        everything = select(course)  # the full sheet in course order; `quiz-sheet` makes seeded ones
-        outputs[Path(dist_dir) / STUDY_SHEET_NAME] = render_study_sheet(course, verification, svgs)
-        outputs[Path(dist_dir) / QUIZ_NAME] = render_quiz(course, everything)
-        outputs[Path(dist_dir) / ANSWER_KEY_NAME] = render_answer_key(course, verification, everything, svgs)
-    if "json" in targets:
-        outputs[Path(dist_dir) / JSON_NAME] = render_json(course, verification)
+    outputs = _render_outputs(course, verification, svgs, targets, Path(dist_dir), lock_path)
+    markup.forget()  # every page is rendered: the parses and conversions are no longer needed
     times["render"] = time.perf_counter() - start
     if strict and report.warnings:
         raise ContentError(report.warnings)
@@ -175,6 +155,34 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
     return report
 
 
+def _render_outputs(course: Course, verification: Verification, svgs: dict[str, bytes], targets: tuple[str, ...],
+                    dist_dir: Path, lock_path: Path) -> dict[Path, bytes]:
+    """Every output's bytes by path (and the lock's); nothing is written here."""
+    # the quiz shows (and can open) these files; they are the same bytes Anki and the HTML get
+    outputs = {dist_dir / FIGURES_DIR / figure_file(name): svg for name, svg in svgs.items()}
+    if "anki" in targets:
+        from .export.anki import Media, build_notes, build_package
+
+        clock = now()
+        lock = read_lock(lock_path, clock)
+        verified = {ex.id: verification.verified_line(ex.id) for _, ex in course.exercises()}
+        media = {name: Media.from_bytes(data, Path(figure_file(name)).suffix) for name, data in
+                 {**course.media, **svgs}.items()}
+        notes = build_notes(course, verified, media)
+        outputs[dist_dir / APKG_NAME] = build_package(course, notes, list(media.values()), lock, clock)
+        outputs[lock_path] = lock.to_bytes()
+    if "html" in targets:
+        from .export.html import render_answer_key, render_quiz, render_study_sheet, select
+
+        everything = select(course)  # the full sheet in course order; `quiz-sheet` makes seeded ones
+        outputs[dist_dir / STUDY_SHEET_NAME] = render_study_sheet(course, verification, svgs)
+        outputs[dist_dir / QUIZ_NAME] = render_quiz(course, everything)
+        outputs[dist_dir / ANSWER_KEY_NAME] = render_answer_key(course, verification, everything, svgs)
+    if "json" in targets:
+        outputs[dist_dir / JSON_NAME] = render_json(course, verification)
+    return outputs
+
+
 def _after_success(content_dir: Path, dist_dir: Path, options: dict, outputs: dict[Path, bytes], lock_path: Path,
                    report: BuildReport, state_dir: Path | None) -> None:
     """Remember this build (the next no-op costs file hashes only) and hand the quiz its items."""
@@ -183,6 +191,7 @@ def _after_success(content_dir: Path, dist_dir: Path, options: dict, outputs: di
 
     fingerprint.remember(content_dir, dist_dir, options, {Path(p).resolve(): b for p, b in outputs.items()},
                          Path(lock_path).resolve(), report.summary, state_dir)
+    outputs.clear()  # written and hashed: the quiz's items need the memory more (peak RSS at 10k notes)
     try:
         store_items(content_dir, report.course, None if state_dir is None else Path(state_dir))
     except ContentError:  # a course the quiz cannot use; `rgann-cards quiz` says why when it loads it

@@ -260,6 +260,10 @@ def problems(text: str, *, cloze: bool = False, printed: bool = False) -> list[s
             found.extend(problems(deletion.content, printed=printed))
         elif deletion.hint:  # Anki shows a hint inside the formula: it must pass as TeX too
             found.extend(f"{message} in cloze hint '{_clip(deletion.hint)}'" for message in math_problems(deletion.hint))
+    if not found and not parsed.printed:
+        # Only Anki shows this field: render it now and let its tokens go, so a large course
+        # never holds the tokens of every field at once.
+        render(text, cloze=cloze)
     return found
 
 
