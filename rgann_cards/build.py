@@ -15,16 +15,17 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import markup
 from .atomic import write_all
 from .errors import ContentError, Problem, SourceLocation
 from .diagrams.render import DEFAULT_CACHE_DIR as DEFAULT_FIGURE_CACHE
-from .content.load import load_course
 from .content.media import figure_file
 from .content.lock import LOCK_NAME, now, read_lock
-from .content.model import Course
-from .checks.verify import Verification, verify
+
+if TYPE_CHECKING:  # loading and checking import pydantic and more: a no-op build needs neither
+    from .checks.verify import Verification
+    from .content.model import Course
 
 APKG_NAME = "rgann.apkg"
 JSON_NAME = "rgann.json"
@@ -54,6 +55,9 @@ class BuildReport:
 
 def load_and_verify(content_dir: Path, report_times: dict[str, float] | None = None) -> tuple[Course, Verification]:
     """Load the course and run its checks; raise ContentError on bad content or any failed check."""
+    from .checks.verify import verify
+    from .content.load import load_course
+
     times = report_times if report_times is not None else {}
     start = time.perf_counter()
     course = load_course(content_dir)
@@ -117,6 +121,10 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
         warnings = [Problem(SourceLocation(*w[:3]), w[3]) for w in summary["warnings"]]
         return BuildReport(None, None, outputs=[Path(dist_dir) / name for name in summary["outputs"]],
                            warnings=warnings, up_to_date=True, summary=summary)
+    from . import markup
+    from .checks.verify import verify
+    from .content.load import load_course
+
     times: dict[str, float] = {}
     start = time.perf_counter()
     course = load_course(content_dir)
