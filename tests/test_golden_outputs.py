@@ -11,20 +11,20 @@ import hashlib
 import pytest
 
 GOLDEN = {
-    "content/anki.lock": "08bb42f11c3956f9b0e0421d876045cf4bd9b3d2076b73f330bda8943a2b4c0e",
-    "dist/answer-key.html": "f3ebbaca45f3e9a78c2088ccd94ac0a2f58484dca1c50708e786db85acc05b43",
-    "dist/figures/autoencoder.svg": "2e9a74c18cc4f7c5926ec987ff63e3ab797a333f4c51756fd7605da5e7983af8",
+    "content/anki.lock": "db8c97e477eddb13556ec68142854ea0186a4ea60e52b51cc4452799669693b2",
+    "dist/answer-key.html": "2c8cc02d5d547403b82b59fab8178ba53a55ab253464d2b28fc8ac4cbad599da",
+    "dist/figures/autoencoder.svg": "5efee1e2ee42bb7c6b81a24f232596546e444b644a949a547a63b2e5196eba90",
     "dist/figures/birnn.svg": "758ea485f36aa48d45e19c13abf1549a77bf6ffc927f5cbee754ba4599678f54",
-    "dist/figures/gan.svg": "40048bfe45182e48eccb5971e2c8f0212d647dd5f89c7efe8d560bcbc0c20b79",
+    "dist/figures/gan.svg": "a009129fcb555857b1d2a794595ed2521b6bc20a5139359cbc3427d6ea16b079",
     "dist/figures/gradient_depth.svg": "17752b80faf0cb1254adabbfb2bf39dc8c4bb341f3a5881361690c142c22df41",
     "dist/figures/kl_asymmetry.svg": "513f018789f6e5c29c07f2a3d6991017bf57aa9a37154678b58e1a96a7b4f79d",
     "dist/figures/lstm_cell.svg": "44158e7ac152009f575b7b5d13c21feb18eac0dafbf1c96cfbb9ef4408d8d702",
     "dist/figures/residual_block.svg": "4d28b344c00693c06c5c9e9666052ee86142c7d05eb3b99976e2df65e51d43ec",
     "dist/figures/vae.svg": "c305585e4e11d3479d48e894e2af0f7d4a02cced1b3de4ba48ae6834dea189c5",
-    "dist/quiz.html": "bad47013d5bce83d4cea787e61e360e5b26d8539db0ac49e67a89ae8c68999ba",
-    "dist/rgann.apkg": "dfb46e6565c8022659174fbf49e6afe88b4b3414871a866bc83cd62524a1fcbf",
-    "dist/rgann.json": "da3dd3bd9858d22ca1cfc60ff73d3cd344d073c0d6970b32220cb1c7b2ac2a60",
-    "dist/study-sheet.html": "50761cb2d85d74c72628f25f388740cdf0fc9f03ce12e47f388f1e957df4e6ed",
+    "dist/quiz.html": "bf2317015149a79a12dcb66dd6a4c25ed43a2e2c1f22c165bd2895008c9cbe61",
+    "dist/rgann.apkg": "37f4a0a9eaee33be8df4367465b16ed079b4a981ac50a07b587e08830f9b8eac",
+    "dist/rgann.json": "810b7b790a41b11be91b38361c0fa228b8824b6dccaf88730dc4fecd3d3f7027",
+    "dist/study-sheet.html": "e6e1809b873ea4075d757d4e58f5a23f60ec808b4775b5afed5b9a950713b587",
 }
 
 
