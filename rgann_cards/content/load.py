@@ -178,12 +178,12 @@ def _cross_check(
                      printed: bool = False) -> None:
         for message in markup.problems(text or "", cloze=cloze, printed=printed):
             problems.add(doc.loc(path), message)
+        assets.check_images(doc.loc(path), text)
 
     def check_plain(doc: SourceDoc, path: Path_, text: str | None) -> None:
         """A string shown as it is written (label, source, deck name): no TeX that MathJax would run."""
         for message in forbidden(text or ""):
             problems.add(doc.loc(path), message)
-        assets.check_images(doc.loc(path), text)
 
     for deck, exercises, doc in loaded:
         check_plain(doc, ("deck",), doc.data.get("deck") if isinstance(doc.data.get("deck"), str) else None)
