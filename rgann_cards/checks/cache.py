@@ -37,13 +37,14 @@ def default_dir() -> Path:
 
 def key(check) -> str:
     """A hex digest of everything that determines the check's result."""
-    if check.kind == "expr":
+    if check.form == "expr":
         definition = {"expr": check.expr, "equals": check.equals, "approx": check.approx, "tol": check.tol}
         modules = _EXPR
     else:
         definition = {"function": check.function, "params": check.params}
         modules = (f"{check.function.partition('.')[0]}.py",)
     digest = hashlib.sha256(f"rgann-cards check {FORMAT}\n{_versions()}\n".encode())
+    definition["kind"] = check.kind
     digest.update(json.dumps(definition, sort_keys=True, default=repr).encode())
     for name in (*modules, *_SHARED):
         digest.update(_source_digest(name))
