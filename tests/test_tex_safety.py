@@ -21,6 +21,7 @@ exercises:
   - id: fx-t3a-hostile
     label: '3(a) \(\href{javascript:alert(1)}{x}\)'
     question: What is $x$?
+    model_answer: It is $x$.
     answer: |
       Click \\(\href{javascript:alert(1)}{x}\\) now.
     key_points:
@@ -51,14 +52,14 @@ def test_the_issue_repro_and_every_other_place_is_a_path_line_error(tmp_path: Pa
         assert result.stderr.splitlines() == [
             f"{at}:1:7: forbidden TeX command '\\href' {REASON}",  # deck name
             f"{at}:6:12: forbidden TeX command '\\href' {REASON}",  # label
-            f"{at}:8:13: forbidden TeX command '\\href' {REASON}",  # the issue's repro, in an answer
-            f"{at}:11:9: forbidden TeX command '\\cssId' {REASON}",  # written as entities
-            f"{at}:12:15: forbidden TeX command '\\style' {REASON}",  # a source
-            f"{at}:15:16: forbidden TeX command '\\href' {REASON}",  # a cloze hint inside math
-            f"{at}:17:16: forbidden TeX command '\\class' {REASON}",
-            f"{at}:17:16: forbidden TeX command '\\require' {REASON}",
-            f"{at}:18:15: unknown LaTeX command '\\(' in math '$\\(x\\)$'",  # would end Anki's math early
-            f"{at}:18:15: unknown LaTeX command '\\)' in math '$\\(x\\)$'",
+            f"{at}:9:13: forbidden TeX command '\\href' {REASON}",  # the issue's repro, in an answer
+            f"{at}:12:9: forbidden TeX command '\\cssId' {REASON}",  # written as entities
+            f"{at}:13:15: forbidden TeX command '\\style' {REASON}",  # a source
+            f"{at}:16:16: forbidden TeX command '\\href' {REASON}",  # a cloze hint inside math
+            f"{at}:18:16: forbidden TeX command '\\class' {REASON}",
+            f"{at}:18:16: forbidden TeX command '\\require' {REASON}",
+            f"{at}:19:15: unknown LaTeX command '\\(' in math '$\\(x\\)$'",  # would end Anki's math early
+            f"{at}:19:15: unknown LaTeX command '\\)' in math '$\\(x\\)$'",
             "10 problems found; nothing was written.",
         ]
     assert not (project / "dist").exists()
@@ -69,6 +70,7 @@ def test_reference_fields_are_checked(tmp_path: Path):
         r"Hostile \\(\\href{javascript:alert(1)}{d}\\)", "Fine") + """  - id: fx-t3a-fine
     label: 3(a)
     question: Q?
+    model_answer: A.
     answer: A.
     key_points: [k]
 """)
