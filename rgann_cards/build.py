@@ -1,24 +1,31 @@
-"""The pipeline: load -> validate -> verify -> render -> write (atomically).
+"""The pipeline: load -> validate -> verify (while the figures are drawn) -> render -> write (atomically).
 
 Everything is gathered and rendered in memory first; only when every step has
 succeeded are files replaced, each atomically. A content error or a failed
 check therefore leaves the previous outputs byte-for-byte untouched.
+
+A build whose inputs and outputs match the last successful build's record
+(fingerprint.py) does no work at all, and says so. After a successful build the
+quiz's item cache is written too, so the first quiz after an edit starts at once.
 """
 
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .atomic import write_all
 from .errors import ContentError, Problem, SourceLocation, display_path
 from .diagrams.render import DEFAULT_CACHE_DIR as DEFAULT_FIGURE_CACHE
-from .content.load import load_course
 from .content.media import figure_file
 from .content.lock import LOCK_NAME, now, read_lock
-from .content.model import Course
-from .checks.verify import Verification, verify
+
+if TYPE_CHECKING:  # loading and checking import pydantic and more: a no-op build needs neither
+    from .checks.verify import Verification
+    from .content.model import Course
 
 APKG_NAME = "rgann.apkg"  # the shipped course's names; every course's come from course.identity
 JSON_NAME = "rgann.json"
@@ -37,20 +44,25 @@ def quiz_names(code: str) -> tuple[str, str]:
 class BuildReport:
     """What a build did, for the CLI to print."""
 
-    course: Course
-    verification: Verification
+    course: Course | None  # None when the build was up to date and nothing was loaded
+    verification: Verification | None
     written: list[Path] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)  # the course's, plus any found while building
+    up_to_date: bool = False
+    summary: dict = field(default_factory=dict)  # counts for the CLI: decks, exercises, notes, checks
 
     @property
     def notes(self) -> int:
-        return sum(1 + len(ex.cards) for _, ex in self.course.exercises())
+        return self.summary["notes"]
 
 
 def load_and_verify(content_dir: Path, report_times: dict[str, float] | None = None) -> tuple[Course, Verification]:
     """Load the course and run its checks; raise ContentError on bad content or any failed check."""
+    from .checks.verify import verify
+    from .content.load import load_course
+
     times = report_times if report_times is not None else {}
     start = time.perf_counter()
     course = load_course(content_dir)
@@ -97,47 +109,51 @@ def render_figures(course: Course, cache_dir: Path | None = DEFAULT_FIGURE_CACHE
 
 def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("anki", "html", "json"),
           cache_dir: Path | None = DEFAULT_FIGURE_CACHE, strict: bool = False,
-          write_lock: bool = True) -> BuildReport:
+          write_lock: bool = True, state_dir: Path | None = None) -> BuildReport:
     """Build every requested output into ``dist_dir``; update the lock file under ``content_dir``.
 
     With ``strict``, any warning is an error and nothing is written. ``write_lock=False`` (the
-    bundled course, inside the installed package) reads the lock but never writes it.
+    bundled course, inside the installed package) reads the lock but never writes it. When nothing
+    changed since the last successful build (``state_dir`` holds its record; default: the user
+    cache), nothing is loaded or written and the report says ``up_to_date``.
     """
-    times: dict[str, float] = {}
-    course, verification = load_and_verify(content_dir, times)
-    report = BuildReport(course, verification, seconds=times, warnings=list(course.warnings))
-    outputs: dict[Path, bytes] = {}
-    start = time.perf_counter()
-    svgs = render_figures(course, cache_dir)
-    times["figures"] = time.perf_counter() - start
-    start = time.perf_counter()
-    # the quiz shows (and can open) these files; they are the same bytes Anki and the HTML get
-    outputs.update({Path(dist_dir) / FIGURES_DIR / figure_file(name): svg for name, svg in svgs.items()})
-    if "anki" in targets:
-        from .export.anki import Media, build_notes, build_package
+    from . import fingerprint
 
-        lock_path = Path(content_dir) / LOCK_NAME
-        clock = now()
-        lock = read_lock(lock_path, clock)
-        verified = {ex.id: verification.verified_line(ex.id, course.info.language) for _, ex in course.exercises()}
-        media = {name: Media.from_bytes(data, Path(figure_file(name)).suffix) for name, data in
-                 {**course.media, **svgs}.items()}
-        notes = build_notes(course, verified, media)
-        outputs[Path(dist_dir) / course.identity.apkg_name] = build_package(course, notes, list(media.values()), lock, clock)
-        if write_lock:
-            outputs[lock_path] = lock.to_bytes()
-        elif not lock_path.is_file() or lock_path.read_bytes() != lock.to_bytes():
+    options = {"targets": sorted(targets), "strict": strict, "figure_cache": str(cache_dir),
+               "dist": str(Path(dist_dir).resolve()), "write_lock": write_lock}
+    record = fingerprint.up_to_date(content_dir, dist_dir, options, state_dir)
+    if record is not None:
+        summary = record["summary"]
+        warnings = [Problem(SourceLocation(*w[:3]), w[3]) for w in summary["warnings"]]
+        return BuildReport(None, None, outputs=[Path(dist_dir) / name for name in summary["outputs"]],
+                           warnings=warnings, up_to_date=True, summary=summary)
+    from . import markup
+    from .checks.verify import verify
+    from .content.load import load_course
+
+    times: dict[str, float] = {}
+    start = time.perf_counter()
+    course = load_course(content_dir)
+    times["load"] = time.perf_counter() - start
+    # The checks run in worker processes while this one draws the figures: both cores at work.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        start = time.perf_counter()
+        checking = pool.submit(verify, course)
+        svgs = render_figures(course, cache_dir)
+        times["figures"] = time.perf_counter() - start
+        verification = checking.result()
+        times["verify"] = time.perf_counter() - start
+    verification.raise_on_failure()
+    report = BuildReport(course, verification, seconds=times, warnings=list(course.warnings))
+    start = time.perf_counter()
+    lock_path = Path(content_dir) / LOCK_NAME
+    outputs = _render_outputs(course, verification, svgs, targets, Path(dist_dir), lock_path)
+    if not write_lock:
+        new_lock = outputs.pop(lock_path, None)
+        if new_lock is not None and (not lock_path.is_file() or lock_path.read_bytes() != new_lock):
             report.warnings.append(Problem(SourceLocation(display_path(lock_path)), "the bundled course's lock "
                                            "is out of date (not written: the package is read-only)"))
-    if "html" in targets:
-        from .export.html import render_answer_key, render_quiz, render_study_sheet, select
-
-        everything = select(course)  # the full sheet in course order; `quiz-sheet` makes seeded ones
-        outputs[Path(dist_dir) / STUDY_SHEET_NAME] = render_study_sheet(course, verification, svgs)
-        outputs[Path(dist_dir) / QUIZ_NAME] = render_quiz(course, everything)
-        outputs[Path(dist_dir) / ANSWER_KEY_NAME] = render_answer_key(course, verification, everything, svgs)
-    if "json" in targets:
-        outputs[Path(dist_dir) / course.identity.json_name] = render_json(course, verification)
+    markup.forget()  # every page is rendered: the parses and conversions are no longer needed
     times["render"] = time.perf_counter() - start
     if strict and report.warnings:
         raise ContentError(report.warnings)
@@ -147,4 +163,55 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
     figures_dir = Path(dist_dir) / FIGURES_DIR
     report.outputs = sorted(p for p in outputs if p.name != LOCK_NAME and not p.is_relative_to(figures_dir))
     times["write"] = time.perf_counter() - start
+    report.summary = {
+        "decks": len(course.decks), "exercises": len(course.exercises()),
+        "notes": sum(1 + len(ex.cards) for _, ex in course.exercises()), "checks": len(verification.items),
+        "arithmetic": sum(check.arithmetic for _, check, _ in verification.items),
+        "outputs": [p.relative_to(dist_dir).as_posix() for p in report.outputs],
+        "warnings": [[w.location.file, w.location.line, w.location.column, w.message] for w in report.warnings],
+    }
+    _after_success(content_dir, dist_dir, options, outputs, lock_path, report, state_dir)
     return report
+
+
+def _render_outputs(course: Course, verification: Verification, svgs: dict[str, bytes], targets: tuple[str, ...],
+                    dist_dir: Path, lock_path: Path) -> dict[Path, bytes]:
+    """Every output's bytes by path (and the lock's); nothing is written here."""
+    # the quiz shows (and can open) these files; they are the same bytes Anki and the HTML get
+    outputs = {dist_dir / FIGURES_DIR / figure_file(name): svg for name, svg in svgs.items()}
+    if "anki" in targets:
+        from .export.anki import Media, build_notes, build_package
+
+        clock = now()
+        lock = read_lock(lock_path, clock)
+        verified = {ex.id: verification.verified_line(ex.id, course.info.language) for _, ex in course.exercises()}
+        media = {name: Media.from_bytes(data, Path(figure_file(name)).suffix) for name, data in
+                 {**course.media, **svgs}.items()}
+        notes = build_notes(course, verified, media)
+        outputs[dist_dir / course.identity.apkg_name] = build_package(course, notes, list(media.values()), lock, clock)
+        outputs[lock_path] = lock.to_bytes()
+    if "html" in targets:
+        from .export.html import render_answer_key, render_quiz, render_study_sheet, select
+
+        everything = select(course)  # the full sheet in course order; `quiz-sheet` makes seeded ones
+        outputs[dist_dir / STUDY_SHEET_NAME] = render_study_sheet(course, verification, svgs)
+        outputs[dist_dir / QUIZ_NAME] = render_quiz(course, everything)
+        outputs[dist_dir / ANSWER_KEY_NAME] = render_answer_key(course, verification, everything, svgs)
+    if "json" in targets:
+        outputs[dist_dir / course.identity.json_name] = render_json(course, verification)
+    return outputs
+
+
+def _after_success(content_dir: Path, dist_dir: Path, options: dict, outputs: dict[Path, bytes], lock_path: Path,
+                   report: BuildReport, state_dir: Path | None) -> None:
+    """Remember this build (the next no-op costs file hashes only) and hand the quiz its items."""
+    from . import fingerprint
+    from .quiz.cache import store_items
+
+    fingerprint.remember(content_dir, dist_dir, options, {Path(p).resolve(): b for p, b in outputs.items()},
+                         Path(lock_path).resolve(), report.summary, state_dir)
+    outputs.clear()  # written and hashed: the quiz's items need the memory more (peak RSS at 10k notes)
+    try:
+        store_items(content_dir, report.course, None if state_dir is None else Path(state_dir))
+    except ContentError:  # a course the quiz cannot use; `rgann-cards quiz` says why when it loads it
+        pass

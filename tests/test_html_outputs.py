@@ -254,8 +254,12 @@ def test_sanitizer_keeps_known_markup_only():
     fragment = ('<p onclick="x()">a <a href="javascript:alert(1)">b</a> <a href="https://x.org">c</a>'
                 '<style>*{}</style><svg onload="x()"><script>1</script></svg><math><mi onclick="y">z</mi></math>'
                 '<td style="background:url(http://x)">d</td><iframe src="//x"></iframe><unknown>e</unknown>')
+    # nh3 parses as a browser does: a <td> outside a table is no cell, only its text stays
     assert sanitize(fragment) == ('<p>a <a>b</a> <a href="https://x.org">c</a><math><mi>z</mi></math>'
-                                  '<td>d</td>e</p>')
+                                  'de</p>')
+    cell = '<table><tr><td style="background:url(http://x)">d</td><td style="text-align: center">e</td></tr></table>'
+    assert sanitize(cell) == ('<table><tbody><tr><td>d</td><td style="text-align: center">e</td></tr></tbody>'
+                              '</table>')
 
 
 SVG = b"""<?xml version="1.0" encoding="utf-8" standalone="no"?>

@@ -90,3 +90,31 @@ def test_cloze_content_round_trips(atoms):
     inner = out[out.index("{{c1::") + 6:]
     assert inner.index("}}") == len(inner) - len("}}\\)")
     assert re.sub(r"\} (?=\})", "}", inner[:-4]).rstrip().replace("&lt;", "<").replace("&amp;", "&") == latex
+
+
+plain_alphabet = st.sampled_from(list("ab Z09$,.?;:()'/-\\_*`\n{}<&é") + ["\ue0000\ue001", "  ", "$$", "\u00a0"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(plain_alphabet, max_size=14).map("".join))
+def test_the_plain_line_shortcut_reads_exactly_as_markdown_it(text):
+    from rgann_cards.markup import markdown, plain
+
+    pieces = plain.split(text)
+    if pieces is None:
+        return
+    md = markdown._parser(markdown.anki_math)
+    tokens = md.parse(text)
+    expected = [(c.type, c.content) for t in tokens for c in (t.children or [])]
+    got = [("math_inline" if i % 2 else "text", p) for i, p in enumerate(pieces) if p]
+    assert got == expected
+    assert "".join(p if i % 2 == 0 else markdown.anki_math(p, False) for i, p in enumerate(pieces)) == \
+        markdown._strip_single_paragraph(md.render(text))
+
+
+def test_the_plain_line_shortcut_takes_the_common_sentences():
+    from rgann_cards.markup import plain
+
+    assert plain.split("What is $x_{1}$ for $n = 2$?\n") == ["What is ", "x_{1}", " for ", "n = 2", "?"]
+    for markdown_text in ("a *b*", "a\nb", "1. a", "$a$$b$", "a $ b$", "a $b $", "2$a$", "$a$3", r"a \$b$", "a  "):
+        assert plain.split(markdown_text) is None, markdown_text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 from .result import CheckResult
 from ..errors import ContentError, Problem
@@ -62,13 +63,26 @@ class Verification:
         return "; ".join(parts)
 
 
-def verify(course: Course, *, only: set[str] | None = None, timeout: float = 30.0, jobs: int = 2) -> Verification:
-    """Run the course's checks (or those of the exercises in ``only``) under a per-check time limit."""
+def verify(course: Course, *, only: set[str] | None = None, timeout: float = 30.0, jobs: int = 2,
+           cache: bool = True, cache_dir: Path | None = None) -> Verification:
+    """Run the course's checks (or those of the exercises in ``only``) under a per-check time limit.
+
+    With ``cache``, a check that passed before with the same definition, code and library
+    versions is not run again (checks/cache.py; ``cache_dir`` defaults to the user cache).
+    """
+    from . import cache as stored
+
     selected = [(ex, check) for _, ex in course.exercises() if only is None or ex.id in only for check in ex.checks]
-    results: list[CheckResult] = []
-    if selected:
+    directory = (cache_dir or stored.default_dir()) if cache else None
+    results: list[CheckResult | None] = [stored.load(c, directory) if directory else None for _, c in selected]
+    missing = [i for i, result in enumerate(results) if result is None]
+    if missing:
         from .runner import run_checks
 
-        results = run_checks([check for _, check in selected], timeout=timeout, jobs=jobs)
+        ran = run_checks([selected[i][1] for i in missing], timeout=timeout, jobs=jobs)
+        for i, result in zip(missing, ran):
+            results[i] = result
+            if directory:
+                stored.store(selected[i][1], result, directory)
     return Verification([(ex, check, result) for (ex, check), result in zip(selected, results)])
 

@@ -21,14 +21,18 @@ def run(args) -> int:
 
     report = build(args.content, args.dist, strict=args.strict, write_lock=not args.bundled)
     report_warnings(report.warnings, strict=False)  # --strict already refused to write if there were any
-    c = report.course
-    computed = sum(check.arithmetic for _, check, _ in report.verification.items)
-    print(f"Built {len(c.decks)} decks, {len(c.exercises())} exercises, {report.notes} notes; "
-          f"{len(report.verification.items)} check{'s' if len(report.verification.items) != 1 else ''} passed"
-          + (f" ({computed} of them arithmetic)." if computed else "."))
+    s = report.summary
+    checks = f"{s['checks']} check{'s' if s['checks'] != 1 else ''} passed"
+    counts = (f"{s['decks']} decks, {s['exercises']} exercises, {s['notes']} notes; {checks}"
+              + (f" ({s['arithmetic']} of them arithmetic)" if s.get("arithmetic") else ""))
+    if report.up_to_date:
+        print(f"Up to date: nothing changed since the last build ({counts}).")
+    else:
+        print(f"Built {counts}.")
     for path in report.outputs:
         state = "written" if path in report.written else "unchanged"
         print(f"  {path} ({state})")
-    timing = ", ".join(f"{k} {v:.2f}s" for k, v in report.seconds.items())
-    print(f"  time: {timing}")
+    if report.seconds:
+        timing = ", ".join(f"{k} {v:.2f}s" for k, v in report.seconds.items())
+        print(f"  time: {timing}")
     return 0

@@ -46,7 +46,7 @@ def run(args) -> int:
         unknown = sorted(only - known)
         if unknown:
             raise UsageError(f"unknown exercise id(s): {', '.join(unknown)}")
-    verification = verify(course, only=only, timeout=args.timeout)
+    verification = verify(course, only=only, timeout=args.timeout, cache=False)  # the command that always runs them
     rows = [("exercise", "claim", "kind", "status", "measured", "time")]
     for ex, check, result in verification.items:
         claim = check.claim if len(check.claim) <= 60 else check.claim[:57] + "..."

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import markup
+from ..markup.tex import forbidden
 from ..errors import ContentError, ProblemCollector, SourceLocation, display_path
 from ..markup.tex_width import too_wide_inline
 from .assets import ASSET_DIRS, Assets
@@ -59,6 +60,10 @@ def _load_info(path: Path, problems: ProblemCollector) -> CourseInfo | None:
         if not isinstance(doc.data, dict):
             problems.add(doc.loc(()), "expected a mapping with 'title' and 'root_deck'")
             return None
+        for key in ("title", "root_deck"):
+            value = doc.data.get(key)
+            for message in forbidden(value) if isinstance(value, str) else ():
+                problems.add(doc.loc((key,)), message)
         return validate(CourseInfo, doc, doc.data)
     except ContentError as exc:
         problems.extend(exc)
@@ -90,6 +95,12 @@ def _load_references(path: Path, problems: ProblemCollector) -> tuple[dict[str, 
             continue
         _stamp(doc, entry, (key,), {}, problems)
         data = {"key": key, **entry} if isinstance(entry, dict) else entry
+        if isinstance(entry, dict):
+            for name, value in entry.items():  # shown in Anki and on the pages, next to the math
+                for item, at in ([(v, (key, name, i)) for i, v in enumerate(value)] if isinstance(value, list)
+                                 else [(value, (key, name))]):
+                    for message in forbidden(item) if isinstance(item, str) else ():
+                        problems.add(doc.loc(at), message)
         try:
             refs[key] = validate(Reference, doc, data, base=(key,))
         except ContentError as exc:
@@ -164,8 +175,9 @@ def _cross_check(
                 except ExprError as exc:
                     problems.add(doc.loc(path + (field,)), f"invalid expression in '{field}': {exc}")
 
-    def check_markup(doc: SourceDoc, path: Path_, text: str | None, cloze: bool = False) -> None:
-        found = markup.problems(text or "", cloze=cloze)
+    def check_markup(doc: SourceDoc, path: Path_, text: str | None, cloze: bool = False,
+                     printed: bool = False) -> None:
+        found = markup.problems(text or "", cloze=cloze, printed=printed)
         for message in found:
             problems.add(doc.loc(path), message)
         assets.check_images(doc.loc(path), text)
@@ -173,7 +185,13 @@ def _cross_check(
             for message in too_wide_inline(text or "", cloze=cloze):
                 problems.warn(doc.loc(path), message)
 
+    def check_plain(doc: SourceDoc, path: Path_, text: str | None) -> None:
+        """A string shown as it is written (label, source, deck name): no TeX that MathJax would run."""
+        for message in forbidden(text or ""):
+            problems.add(doc.loc(path), message)
+
     for deck, exercises, doc in loaded:
+        check_plain(doc, ("deck",), doc.data.get("deck") if isinstance(doc.data.get("deck"), str) else None)
         if deck is not None:
             if deck.deck in seen_decks:
                 problems.add(doc.loc(("deck",)), f"deck '{deck.deck}' is already defined at {seen_decks[deck.deck]}")
@@ -195,15 +213,20 @@ def _cross_check(
                     check_params(check.function, check.params)
                 except RegistryError as exc:
                     problems.add(doc.loc(at + ("checks", k, "params")), str(exc))
-            for field in ("question", "model_answer", "answer"):
-                check_markup(doc, at + (field,), getattr(ex, field))
+            check_plain(doc, at + ("label",), ex.label)
+            for j, source in enumerate(ex.sources):
+                check_plain(doc, at + ("sources", j), source)
+            for k, check in enumerate(ex.checks):
+                check_plain(doc, at + ("checks", k, "claim"), check.claim)
+            for field in ("question", "model_answer", "answer"):  # the printed pages show these: MathML as well
+                check_markup(doc, at + (field,), getattr(ex, field), printed=True)
             too_long = over_budget(ex.model_answer, ex.points)
             if too_long:
                 problems.warn(doc.loc(at + ("model_answer",)), too_long)
             for j, point in enumerate(ex.key_points):
-                check_markup(doc, at + ("key_points", j), point)
+                check_markup(doc, at + ("key_points", j), point, printed=True)
             for k, check in enumerate(ex.checks):
-                check_markup(doc, at + ("checks", k, "claim_md"), check.claim_md)
+                check_markup(doc, at + ("checks", k, "claim_md"), check.claim_md, printed=True)
             for k, card in enumerate(ex.cards):
                 card_at = at + ("cards", k)
                 claim_id(card.id, doc.loc(card_at + ("id",)))
@@ -229,6 +252,7 @@ def load_course(content_dir: Path) -> Course:
     content_dir = Path(content_dir)
     if not content_dir.is_dir():
         raise ContentError.at(SourceLocation(display_path(content_dir)), "content directory not found")
+    markup.forget()  # the previous course's parses and conversions
     problems = ProblemCollector()
     info = _load_info(content_dir / COURSE_FILE, problems)
     refs, broken_refs = _load_references(content_dir / REFERENCES_FILE, problems)

@@ -24,7 +24,7 @@ from ..content.lock import Lock, content_hash
 from .images import anki_images
 from ..content.model import Course, Deck, Exercise, Reference
 from ..content.numeric import with_answer
-from .anki_cloze import cloze_field
+from .anki_cloze import cloze_field, without_own_bbox
 from .anki_figures import phone_width_px
 from .anki_notetypes import SORT_FIELD, NoteTypeSpec, notetype_specs
 
@@ -63,10 +63,10 @@ def _references_html(keys: list[str], refs: dict[str, Reference]) -> str:
         ref = refs[key]
         link = ref.link()
         ident = f"doi:{ref.doi}" if ref.doi else f"arXiv:{ref.arxiv}" if ref.arxiv else link
-        linked = f' <a href="{escape(link)}">{escape(ident)}</a>' if link else ""
+        linked = f' <a href="{escape(link)}">{_text(ident)}</a>' if link else ""
         items.append(
-            f"<li>{escape(', '.join(ref.authors))} ({ref.year}). <i>{escape(ref.title)}</i>. "
-            f"{escape(ref.venue)}.{linked}</li>"
+            f"<li>{_text(', '.join(ref.authors))} ({ref.year}). <i>{_text(ref.title)}</i>. "
+            f"{_text(ref.venue)}.{linked}</li>"
         )
     return f"<ol>{''.join(items)}</ol>" if items else ""
 
@@ -80,6 +80,20 @@ def _answer_html(ex: Exercise, render, t) -> str:
     model = with_answer(ex.model_answer, ex.answer_value, ex.tol, ex.unit, t.numeric_answer)
     return (f'<div class="model-answer"><div class="heading">{escape(t.model_answer)}</div>{render(model)}</div>'
             f'<div class="explanation"><div class="heading">{escape(t.explanation)}</div>{render(ex.answer)}</div>')
+
+
+def _text(plain: str) -> str:
+    """A plain string as field HTML: escaped, and never typeset by Anki's MathJax (markup.literal)."""
+    return markup.literal(escape(plain))
+
+
+def _checked(note: NoteData) -> NoteData:
+    """The last wall before Anki: lint rejects forbidden TeX in every source string, so none can be here."""
+    for value in note.fields:
+        found = markup.forbidden(without_own_bbox(value))  # the cloze highlight's \bbox is ours, not content's
+        if found:
+            raise AssertionError(f"forbidden TeX reached note {note.yaml_id}: {found[0]}")
+    return note
 
 
 def _tags(deck: Deck, *groups: list[str]) -> tuple[str, ...]:
@@ -102,12 +116,12 @@ def build_notes(course: Course, verified: dict[str, str], figures: dict[str, Med
         for ex in deck.exercises:
             shared = _shared_fields(ex, course, verified, figures)
             key_points = "".join(f"<li>{render(p)}</li>" for p in ex.key_points)
-            notes.append(NoteData(ex.id, "exercise", deck_name, (
-                ex.id, escape(ex.label), str(ex.points), render(ex.question), _answer_html(ex, render, t),
-                f"<ul>{key_points}</ul>", *shared, escape(deck.deck),
-            ), _tags(deck, ex.tags)))
+            notes.append(_checked(NoteData(ex.id, "exercise", deck_name, (
+                ex.id, _text(ex.label), str(ex.points), render(ex.question), _answer_html(ex, render, t),
+                f"<ul>{key_points}</ul>", *shared, _text(deck.deck),
+            ), _tags(deck, ex.tags))))
             # the task's own name ("Task 1 · Gated memory and BiRNNs"), not the deck path with its "::"
-            context = escape(f"{ex.label} · {deck.deck.rpartition('::')[2]}")
+            context = _text(f"{ex.label} · {deck.deck.rpartition('::')[2]}")
             for card in ex.cards:
                 tags = _tags(deck, ex.tags, card.tags)
                 if card.kind == "cloze":
@@ -117,7 +131,7 @@ def build_notes(course: Course, verified: dict[str, str], figures: dict[str, Med
                                                                     t.numeric_answer)))
                 # a card may show its own figure instead of the exercise's
                 own = _shared_fields(ex, course, verified, figures, card.figure) if card.figure else shared
-                notes.append(NoteData(card.id, card.kind, deck_name, (card.id, *body, context, *own), tags))
+                notes.append(_checked(NoteData(card.id, card.kind, deck_name, (card.id, *body, context, *own), tags)))
     return notes
 
 
@@ -133,8 +147,8 @@ def _shared_fields(ex: Exercise, course: Course, verified: dict[str, str], figur
             else None
         phone = f' style="--phone-width: {width}px"' if width else ""
         figure = f'<img src="{media.filename}" alt="{escape(name)}"{phone}>'
-    sources = escape("; ".join(ex.sources))
-    return figure, sources, _references_html(ex.references, course.references), escape(verified.get(ex.id, ""))
+    sources = _text("; ".join(ex.sources))
+    return figure, sources, _references_html(ex.references, course.references), _text(verified.get(ex.id, ""))
 
 
 def _genanki_model(spec: NoteTypeSpec, mod: int):

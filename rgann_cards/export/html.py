@@ -201,10 +201,30 @@ def _figure(name: str, data: bytes, number: int) -> Markup:
     return Markup(inline_svg(data, f"fig{number}-{name}"))
 
 
+_KEPT = re.compile("\ue012(\\d+)\ue013")  # private-use: plain text to the sanitizer
+
+
+def _sanitize_keeping_images(fragment: str) -> str:
+    """nh3 over a fragment; its Markdown images (our renderer's own tags, checked by lint) pass as they are.
+
+    Content can never write such a tag itself (raw HTML is shown as text); images.restore embeds them.
+    """
+    kept: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        kept.append(match.group(0))
+        return f"\ue012{len(kept) - 1}\ue013"
+
+    return _KEPT.sub(lambda m: kept[int(m.group(1))], sanitize(images.IMG_TAG.sub(keep, fragment)))
+
+
 def _html(text: str, media: dict[str, bytes] | None = None, prefix: str = "img") -> Markup:
-    """Markdown + math through the one pipeline; only its sanitized output (and checked images) is marked safe."""
-    lifted, found = images.lift(markup.render(text, to_mathml))
-    html = images.restore(sanitize(lifted), found, media or {}, prefix)
+    """Markdown + math through the one pipeline; only its sanitized output (and checked images) is marked safe.
+
+    The fragment is rendered and sanitized once per build (cached by markup), before its MathML goes in.
+    """
+    lifted, found = images.lift(markup.render(text, to_mathml, sanitize=_sanitize_keeping_images))
+    html = images.restore(lifted, found, media or {}, prefix)
     # '**How it is addressed.**' alone in a paragraph is a heading: print.css keeps it with what follows
     return Markup(mark_wide_displays(_LEAD_IN.sub(r'<p class="lead-in">\1</p>', html)))
 

@@ -1,81 +1,48 @@
 """What may enter a printable page: allow-listed content HTML and inlined, scoped SVG figures.
 
-Content HTML comes from markup.render, which never passes raw HTML through and
-whose MathML is serialized from an allow-list. This is the second wall: if a
-parser upgrade ever let ``<script>`` or ``onerror=`` slip through, it stops here,
-because only known tags and attributes are re-emitted and all text is escaped.
+Content HTML comes from markup.render, which never passes raw HTML through.
+This is the second wall: if a parser upgrade ever let ``<script>`` or
+``onerror=`` slip through, nh3 (the Python binding of the Rust sanitizer
+Ammonia) stops it here, because only known tags and attributes are re-emitted
+and all text is escaped. The pages sanitize each fragment before its MathML is
+put in (markup.render(..., sanitize=...)): the MathML is serialized from an
+allow-list of its own, so re-parsing it would only cost time. ``sanitize``
+still accepts MathML, for any caller that passes a finished fragment.
 """
 
 from __future__ import annotations
 
 import re
-from html import escape
-from html.parser import HTMLParser
 from xml.etree import ElementTree as ET
+
+import nh3
 
 from ..markup import mathml
 
 _HTML_TAGS = {"p", "em", "strong", "code", "pre", "ul", "ol", "li", "a", "br", "hr", "blockquote", "table",
               "thead", "tbody", "tr", "th", "td", "h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "s", "sub", "sup"}
 _TAGS = _HTML_TAGS | mathml.ALLOWED_TAGS | {"math"}
-_VOID = {"br", "hr"}
 _DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "noscript", "textarea",
                       "select", "svg", "title", "head"}
 _ATTRS = {"a": {"href", "title"}, "ol": {"start"}, "code": {"class"}, "div": {"class"}, "span": {"class"},
-          "th": {"style"}, "td": {"style"}, "math": {"display", "class"}}
+          "th": {"style"}, "td": {"style"}, "math": {"display", "class"},
+          **{tag: set(mathml.ALLOWED_ATTRS) for tag in mathml.ALLOWED_TAGS}}
 _SAFE_VALUE = {  # attribute -> values allowed, where the value itself could carry something
     "href": re.compile(r"^(https?:|mailto:|#)", re.I),
     "style": re.compile(r"^text-align:\s*(left|right|center)$"),  # markdown table alignment only
 }
 
 
-class _Sanitizer(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.open: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag, attrs):
-        if self.skipping or tag in _DROP_WITH_CONTENT:
-            self.skipping += tag in _DROP_WITH_CONTENT and tag not in _VOID
-            return
-        if tag not in _TAGS:
-            return  # unknown tags vanish, their text stays (escaped)
-        allowed = _ATTRS.get(tag, mathml.ALLOWED_ATTRS if tag in mathml.ALLOWED_TAGS else set())
-        kept = "".join(f' {name}="{escape(value or "", quote=True)}"' for name, value in attrs
-                       if name in allowed and (name not in _SAFE_VALUE or _SAFE_VALUE[name].match(value or "")))
-        self.out.append(f"<{tag}{kept}>")
-        if tag not in _VOID:
-            self.open.append(tag)
-
-    def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
-        if tag not in _VOID and tag in _TAGS and not self.skipping:
-            self.handle_endtag(tag)
-
-    def handle_endtag(self, tag):
-        if self.skipping:
-            self.skipping -= tag in _DROP_WITH_CONTENT
-            return
-        if tag in self.open:
-            while self.open:  # close whatever was left open inside, so the nesting stays valid
-                inner = self.open.pop()
-                self.out.append(f"</{inner}>")
-                if inner == tag:
-                    break
-
-    def handle_data(self, data):
-        if not self.skipping:
-            self.out.append(escape(data, quote=False))
+def _filter(tag: str, name: str, value: str) -> str | None:
+    pattern = _SAFE_VALUE.get(name)
+    return value if pattern is None or pattern.match(value) else None
 
 
 def sanitize(fragment: str) -> str:
     """Re-emit ``fragment`` with only allow-listed tags and attributes; all text escaped."""
-    parser = _Sanitizer()
-    parser.feed(fragment)
-    parser.close()
-    return "".join(parser.out) + "".join(f"</{tag}>" for tag in reversed(parser.open))
+    return nh3.clean(fragment, tags=_TAGS, clean_content_tags=_DROP_WITH_CONTENT, attributes=_ATTRS,
+                     attribute_filter=_filter, url_schemes={"http", "https", "mailto"}, link_rel=None,
+                     strip_comments=True)
 
 
 # --------------------------------------------------------------------------- SVG figures

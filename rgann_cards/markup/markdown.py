@@ -6,99 +6,35 @@ will plug in a MathML renderer. Math is cut out by the markdown parser itself
 intact. Raw HTML is never passed through: markdown-it runs with ``html=False``,
 so ``<script>`` comes out as text.
 
-Cloze deletions ``{{c1::...}}`` are lifted out *before* Markdown runs and put
-back afterwards, because their braces collide with LaTeX braces. They are
-found by brace balancing, and any ``}}`` inside is spaced out to ``} }`` so
-Anki does not end the deletion early.
+Cloze deletions ``{{c1::...}}`` are lifted out *before* Markdown runs (cloze.py)
+and put back afterwards, because their braces collide with LaTeX braces.
+
+Each field is parsed once per build and each target renders the same tokens;
+one-line plain texts skip the parser (plain.py).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
 from typing import Callable
 
+from . import plain
+from .cloze import _CLOZE_START, PLACEHOLDER, Cloze, MarkupError, _space_braces, split_clozes
+from .tex import forbidden, literal, math_problems
+
+__all__ = ["PLACEHOLDER", "Cloze", "MarkupError", "MathRenderer", "anki_math", "dialect", "forget", "problems",
+           "render", "split_clozes"]
+
 # (latex, display) -> HTML
 MathRenderer = Callable[[str, bool], str]
-
-_PH_OPEN, _PH_CLOSE = "\ue000", "\ue001"  # private-use chars: plain text to Markdown and LaTeX
-PLACEHOLDER = re.compile(f"{_PH_OPEN}(\\d+){_PH_CLOSE}")
-_CLOZE_START = re.compile(r"\{\{c(\d+)::")
-
-
-class MarkupError(ValueError):
-    """Text that cannot be rendered, e.g. an unterminated cloze. Carries a message for the author."""
-
-
-@dataclass(frozen=True)
-class Cloze:
-    number: int
-    content: str
-    hint: str | None
-
 
 def anki_math(latex: str, display: bool) -> str:
     """MathJax delimiters as Anki expects them; HTML-escaped so '<' and '&' survive."""
     body = escape(latex.strip(), quote=False)
     return f"\\[{body}\\]" if display else f"\\({body}\\)"
-
-
-def split_clozes(text: str) -> tuple[str, list[Cloze]]:
-    """Replace each ``{{cN::content[::hint]}}`` with a placeholder; braces inside content must balance."""
-    out: list[str] = []
-    clozes: list[Cloze] = []
-    pos = 0
-    while (match := _CLOZE_START.search(text, pos)) is not None:
-        out.append(text[pos : match.start()])
-        i, depth = match.end(), 0
-        while True:
-            if i >= len(text):
-                snippet = text[match.start() : match.start() + 30]
-                raise MarkupError(f"unterminated cloze '{snippet}...': missing '}}}}'")
-            ch = text[i]
-            if ch == "\\":
-                i += 2  # an escaped character, e.g. \{ or \}, never counts as a brace
-                continue
-            if ch == "{":
-                depth += 1
-            elif ch == "}":
-                if depth == 0:
-                    if text.startswith("}}", i):
-                        break
-                    raise MarkupError(f"unbalanced '}}' in cloze '{text[match.start():i + 1]}'")
-                depth -= 1
-            i += 1
-        body = text[match.end() : i]
-        content, hint = _split_hint(body)
-        if not content.strip():
-            raise MarkupError(f"empty cloze deletion '{text[match.start():i + 2]}'")
-        out.append(f"{_PH_OPEN}{len(clozes)}{_PH_CLOSE}")
-        clozes.append(Cloze(int(match.group(1)), content, hint))
-        pos = i + 2
-    out.append(text[pos:])
-    return "".join(out), clozes
-
-
-def _split_hint(body: str) -> tuple[str, str | None]:
-    """``content::hint`` -> (content, hint); only a '::' at brace depth 0 separates a hint."""
-    depth = 0
-    for i, ch in enumerate(body):
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif depth == 0 and body.startswith("::", i):
-            return body[:i], body[i + 2 :]
-    return body, None
-
-
-def _space_braces(text: str) -> str:
-    """``}}`` -> ``} }`` and a trailing ``}`` -> ``} `` so the cloze's own ``}}`` stays unambiguous."""
-    while "}}" in text:
-        text = text.replace("}}", "} }")
-    return text + " " if text.endswith("}") else text
 
 
 def dialect():
@@ -147,7 +83,21 @@ def _parser(target: MathRenderer):
     md.add_render_rule("math_inline_double", inline_display)
     md.add_render_rule("math_block", block)
     md.add_render_rule("math_block_label", block)
+    if target is anki_math:  # Anki's MathJax must not typeset a delimiter written as text (tex.literal)
+        for name in ("text", "code_inline", "code_block", "fence"):
+            default = md.renderer.rules[name]
+            md.add_render_rule(name, lambda self, tokens, idx, options, env, default=default:
+                               literal(default(tokens, idx, options, env)))
+    md.core.ruler.before("text_join", "stray_dollars", _note_stray_dollars)
     return md
+
+
+def _note_stray_dollars(state) -> None:
+    """Before escapes merge into the text: a '$' left in plain text opened no math (a ``\\$`` is not one)."""
+    for token in state.tokens:
+        for child in token.children or ():
+            if child.type == "text" and "$" in child.content:
+                state.env.setdefault("stray", []).append(child.content)
 
 
 def _strip_single_paragraph(html: str) -> str:
@@ -156,12 +106,93 @@ def _strip_single_paragraph(html: str) -> str:
     return html
 
 
-def render(text: str, target: MathRenderer = anki_math, *, cloze: bool = False) -> str:
-    """Render Markdown+math to an HTML fragment. With ``cloze=True``, keep ``{{cN::...}}`` for Anki."""
+@dataclass
+class _Parsed:
+    """One text field, parsed once per build; each target renders the same tokens (and caches the result)."""
+
+    body: str
+    clozes: list[Cloze]
+    tokens: list | None  # dropped once a field that no page prints has its Anki HTML (memory at 10k notes)
+    stray: list[str]
+    pieces: list[str] | None = None  # a plain line (plain.split): text and formulas, no tokens needed
+    printed: bool = False
+    rendered: dict = field(default_factory=dict)
+
+
+# (text, cloze) -> _Parsed: every field is parsed once per build (lint, then every output).
+# No cap: forget() empties it when the next course is loaded.
+_PARSED: dict[tuple[str, bool], _Parsed] = {}
+
+
+def forget() -> None:
+    """Drop the parses and conversions of the previous build."""
+    from . import mathml
+
+    _PARSED.clear()
+    mathml.forget()
+
+
+def _parse(text: str, cloze: bool) -> _Parsed:
+    key = (text, cloze)
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        body, clozes = split_clozes(text) if cloze else (text, [])  # MarkupError: not cached, raised each time
+        pieces = plain.split(body)
+        if pieces is not None:
+            parsed = _PARSED[key] = _Parsed(body, clozes, None, [], pieces=pieces)
+        else:
+            env: dict = {}
+            tokens = _parser(anki_math).parse(body, env)
+            parsed = _PARSED[key] = _Parsed(body, clozes, tokens, env.get("stray", []))
+    return parsed
+
+
+def _tokens(parsed: _Parsed) -> list:
+    if parsed.tokens is None and parsed.pieces is None:  # asked again after its Anki HTML was made
+        parsed.tokens = _parser(anki_math).parse(parsed.body)
+    return parsed.tokens
+
+
+def _fragment(parsed: _Parsed, target: MathRenderer, env: dict) -> str:
+    """The tokens rendered for ``target`` (or the plain line's pieces joined), a lone paragraph unwrapped."""
+    if parsed.pieces is not None:  # plain text needs no escaping, and no delimiter can hide in it
+        math = env.get("math", target)
+        return "".join(piece if i % 2 == 0 else math(piece, False) for i, piece in enumerate(parsed.pieces))
     md = _parser(target)
-    if not cloze:
-        return _strip_single_paragraph(md.render(text))
-    body, clozes = split_clozes(text)
+    return _strip_single_paragraph(md.renderer.render(_tokens(parsed), md.options, env))
+
+
+def render(text: str, target: MathRenderer = anki_math, *, cloze: bool = False,
+           sanitize: Callable[[str], str] | None = None) -> str:
+    """Render Markdown+math to an HTML fragment. With ``cloze=True``, keep ``{{cN::...}}`` for Anki.
+
+    With ``sanitize``, the fragment is sanitized before the math is inserted (the math renderer
+    builds its output from an allow-list; re-parsing it would be wasted work).
+    """
+    parsed = _parse(text, cloze)
+    key = (target, sanitize)
+    if key not in parsed.rendered:
+        parsed.rendered[key] = _render(parsed, target, sanitize)
+        if target is anki_math and not parsed.printed:
+            parsed.tokens = None
+    return parsed.rendered[key]
+
+
+_MATH_MARK = re.compile("\ue004(\\d+)\ue005")
+
+
+def _render(parsed: _Parsed, target: MathRenderer, sanitize: Callable[[str], str] | None) -> str:
+    formulas: list[tuple[str, bool]] = []
+    if sanitize is not None:
+        def mark(latex: str, display: bool) -> str:
+            formulas.append((latex, display))
+            return f"\ue004{len(formulas) - 1}\ue005"
+
+        html = sanitize(_fragment(parsed, target, {"math": mark}))
+        return _MATH_MARK.sub(lambda m: target(*formulas[int(m.group(1))]), html)
+    if not parsed.clozes:
+        return _fragment(parsed, target, {})
+    clozes = parsed.clozes
     # A placeholder inside math is re-inserted as raw (escaped) LaTeX by a math
     # renderer that knows about clozes; one in running text as rendered Markdown.
     def cloze_aware(latex: str, display: bool) -> str:
@@ -175,52 +206,79 @@ def render(text: str, target: MathRenderer = anki_math, *, cloze: bool = False) 
         pieces = iter(PLACEHOLDER.finditer(latex))
         return re.sub("\ue002", lambda _: escape(put_back(next(pieces)), quote=False), rendered)
 
-    html = _strip_single_paragraph(md.render(body, {"math": cloze_aware}))
+    html = _fragment(parsed, target, {"math": cloze_aware})
+    text_hint = literal if target is anki_math else (lambda s: s)
 
     def text_cloze(m: re.Match) -> str:
         c = clozes[int(m.group(1))]
-        content = _space_braces(_strip_single_paragraph(md.render(c.content)))
-        hint = f"::{escape(c.hint, quote=False)}" if c.hint else ""
+        content = _space_braces(render(c.content, target))
+        hint = f"::{text_hint(escape(c.hint, quote=False))}" if c.hint else ""
         return f"{{{{c{c.number}::{content}{hint}}}}}"
 
     return PLACEHOLDER.sub(text_cloze, html)
 
 
-def problems(text: str, *, cloze: bool = False) -> list[str]:
-    """Author mistakes in one text field, as messages (empty list when fine)."""
-    found: list[str] = []
-    clozes: list[Cloze] = []
-    if cloze:
-        try:
-            text, clozes = split_clozes(text)
-        except MarkupError as exc:
-            return [str(exc)]
-    elif _CLOZE_START.search(text):
+def problems(text: str, *, cloze: bool = False, printed: bool = False) -> list[str]:
+    """Author mistakes in one text field, as messages (empty list when fine).
+
+    Every formula passes the TeX allow-list; with ``printed`` (a field the HTML pages show)
+    it is also converted to MathML, with its own display flag, and the conversion is kept
+    for the pages.
+    """
+    found = forbidden(text)  # anywhere in the field: math, text, code, cloze hints
+    try:
+        parsed = _parse(text, cloze)
+    except MarkupError as exc:
+        return found + [str(exc)]
+    if not cloze and _CLOZE_START.search(text):
         found.append("cloze deletion '{{c1::...}}' outside a 'cloze' field")
-    formulas: list[str] = []
+    parsed.printed |= printed
+    clozes = parsed.clozes
+    formulas: list[tuple[str, bool]] = []
     in_math: set[int] = set()
-    # an escaped \$ is a literal dollar sign, not a stray delimiter
-    for token in _parser(anki_math).parse(text.replace("\\$", "\ue003")):
-        for child in token.children or [token]:
-            if child.type.startswith("math_"):
-                if _brace_balance(child.content) != 0:
-                    found.append(f"unbalanced braces in math '${_clip(child.content)}$'")
-                in_math.update(int(m.group(1)) for m in PLACEHOLDER.finditer(child.content))
-                # a deletion inside a formula is checked as a plain group of that formula
-                formulas.append(PLACEHOLDER.sub(lambda m: "{" + clozes[int(m.group(1))].content + "}", child.content))
-            elif child.type == "text" and "$" in child.content:
-                found.append(f"unclosed math: stray '$' in '{_clip(child.content)}' (write \\$ for a dollar sign)")
+    decoded: list[str] = []
+    for latex, display in _spans(parsed, decoded):
+        if _brace_balance(latex) != 0:
+            found.append(f"unbalanced braces in math '${_clip(latex)}$'")
+        in_math.update(int(m.group(1)) for m in PLACEHOLDER.finditer(latex))
+        # a deletion inside a formula is checked as a plain group of that formula
+        formulas.append((PLACEHOLDER.sub(lambda m: "{" + clozes[int(m.group(1))].content + "}", latex), display))
+    found.extend(f"unclosed math: stray '$' in '{_clip(t)}' (write \\$ for a dollar sign)" for t in parsed.stray)
+    found.extend(m for t in decoded for m in forbidden(t) if m not in found)
     if found:
         return found
-    # The printable outputs render math as MathML, which knows fewer commands than Anki's MathJax.
-    from . import mathml  # latex2mathml is only needed when content is checked or printed
+    if printed:
+        from . import mathml  # latex2mathml is only needed for what the pages print
 
-    for latex in formulas:
-        found.extend(f"{message} in math '${_clip(latex)}$'" for message in mathml.problems(latex))
+        for latex, display in formulas:
+            found.extend(f"{message} in math '${_clip(latex)}$'" for message in mathml.problems(latex, display))
+    else:
+        for latex, _ in formulas:
+            found.extend(f"{message} in math '${_clip(latex)}$'" for message in math_problems(latex))
     for index, deletion in enumerate(clozes):
         if index not in in_math:  # a deletion in running text may hold formulas of its own
-            found.extend(problems(deletion.content))
+            found.extend(problems(deletion.content, printed=printed))
+        elif deletion.hint:  # Anki shows a hint inside the formula: it must pass as TeX too
+            found.extend(f"{message} in cloze hint '{_clip(deletion.hint)}'" for message in math_problems(deletion.hint))
+    if not found and not parsed.printed:
+        # Only Anki shows this field: render it now and let its tokens go, so a large course
+        # never holds the tokens of every field at once.
+        render(text, cloze=cloze)
     return found
+
+
+def _spans(parsed: _Parsed, decoded: list[str]) -> list[tuple[str, bool]]:
+    """Every formula of the field with its display flag; text that holds a backslash goes to ``decoded``."""
+    if parsed.pieces is not None:
+        return [(latex, False) for latex in parsed.pieces[1::2]]
+    spans = []
+    for token in _tokens(parsed):
+        for child in token.children or [token]:
+            if child.type.startswith("math_"):
+                spans.append((child.content, child.type in ("math_block", "math_block_label", "math_inline_double")))
+            elif child.type == "text" and "\\" in child.content:
+                decoded.append(child.content)  # entities are decoded now: '&#92;href' reads '\\href'
+    return spans
 
 
 def _brace_balance(latex: str) -> int:

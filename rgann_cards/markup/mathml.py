@@ -4,8 +4,9 @@ latex2mathml parses; this module decides what may be rendered and serializes
 the result. What it gets wrong or what Chromium's MathML Core ignores is
 corrected in mathml_fixes. Three things happen here:
 
-- unknown commands (latex2mathml echoes them as ``<mi>\\foo</mi>``) and
-  commands that cannot print faithfully are reported, for lint's path:line errors;
+- every formula first passes the TeX allow-list (tex.math_problems); what only shows
+  after conversion (latex2mathml echoes commands inside ``\\text`` as text, a line
+  break outside an alignment) is reported too, for lint's path:line errors;
 - ``aligned``, which latex2mathml silently drops, is rendered as ``align*``,
   and ``\\sim``, which its symbol table maps to ``~``, as U+223C;
 - its string output un-escapes ``<`` and ``&`` (``\\text{<b>}`` would become
@@ -15,53 +16,25 @@ corrected in mathml_fixes. Three things happen here:
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from html import escape
 from xml.etree.ElementTree import Element
 
-from latex2mathml import commands as _commands
 from latex2mathml.converter import convert_to_element
-from latex2mathml.symbols_parser import SYMBOLS
 
 from .mathml_fixes import fix
+from .tex import math_problems
 
 # Environments it renders, under the names authors use. `aligned` and `align`
 # become `align*`: one alignment table, never equation numbers.
 _ENV_ALIASES = {"aligned": "align*", "align": "align*", "align*": "align*", "split": "split"}
-SUPPORTED_ENVS = set(_ENV_ALIASES) | {
-    "matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "array", "cases", "smallmatrix"}
 _SYMBOL_FIXES = {r"\sim": r"\thicksim"}  # same glyph (U+223C), but mapped right: a relation
-
-_UNSUPPORTED = {
-    **dict.fromkeys(("newcommand", "renewcommand", "def", "let", "DeclareMathOperator", "newenvironment"),
-                    "macros are not allowed; write the standard commands out"),
-    **dict.fromkeys(("href", "url"), "links do not belong in formulas"),
-    **dict.fromkeys(("color", "textcolor", "colorbox", "fcolorbox", "style", "class"),
-                    "colours and styles do not survive printing"),
-    **dict.fromkeys(("boxed", "fbox", "cancel", "bcancel", "xcancel", "sout"),
-                    "boxes and strike-outs cannot be drawn in MathML"),
-    **dict.fromkeys(("tag", "label", "eqref", "ref"), "equations are not numbered"),
-    "unicode": "write the character itself",
-}
 
 
 class MathError(ValueError):
     """A formula that would not render faithfully; the message names the command."""
 
 
-def _known_commands() -> frozenset[str]:
-    """Every command name latex2mathml handles: its symbol table plus its command constants."""
-    names = set(SYMBOLS)
-    for value in vars(_commands).values():
-        items = value if isinstance(value, (tuple, dict)) else (value,)
-        names.update(v for v in items if isinstance(v, str) and v.startswith("\\"))
-    return frozenset(n[1:] for n in names if re.fullmatch(r"\\[A-Za-z]+\*?", n))
-
-
-_KNOWN = _known_commands()
-_COMMAND = re.compile(r"\\(?:([A-Za-z]+)|.)", re.S)  # eats '\\' whole: a line break then 'b' is no '\b'
 _BEGIN_END = re.compile(r"\\(begin|end)\s*\{([^{}]*)\}")
-_INNERMOST_ENV = re.compile(r"\\begin\s*\{[^{}]*\}(?:(?!\\begin\s*\{).)*?\\end\s*\{[^{}]*\}", re.S)
 _ECHO = re.compile(r"\\[A-Za-z]+")
 _CONVERTER_ERRORS = {  # latex2mathml exception name -> what the author did wrong
     "DoubleSubscriptsError": "double subscript (write x_{a b} or {x_a}_b)",
@@ -75,55 +48,52 @@ _CONVERTER_ERRORS = {  # latex2mathml exception name -> what the author did wron
 }
 
 
-def problems(latex: str) -> list[str]:
+def problems(latex: str, display: bool = True) -> list[str]:
     """What would keep ``latex`` from rendering faithfully as MathML (empty list when fine)."""
-    return list(_analyse(latex, True)[1])
+    return list(convert(latex, display)[1])
 
 
 def to_mathml(latex: str, display: bool) -> str:
     """A ``markup.MathRenderer``: LaTeX -> a sanitized ``<math>`` element. Raises MathError on bad input."""
-    return _render(latex, display)
-
-
-@lru_cache(maxsize=4096)
-def _render(latex: str, display: bool) -> str:
-    tree, found = _analyse(latex, display)
+    html, found = convert(latex, display)
     if found:
         raise MathError(found[0])
-    attrs = ' display="block"' if display else ""
-    return f"<math{attrs}>{''.join(_serialize(child) for child in tree)}</math>"
+    return html
 
 
-@lru_cache(maxsize=4096)
-def _analyse(latex: str, display: bool) -> tuple[Element | None, tuple[str, ...]]:
-    found = _source_problems(latex)
+# (latex, display) -> (MathML or "", problems): a formula is converted once per build (lint converts what the
+# HTML prints, and the HTML reuses it). No cap: forget() empties it when the next course is loaded.
+_CONVERTED: dict[tuple[str, bool], tuple[str, tuple[str, ...]]] = {}
+
+
+def forget() -> None:
+    """Drop the conversions of the previous build."""
+    _CONVERTED.clear()
+
+
+def convert(latex: str, display: bool) -> tuple[str, tuple[str, ...]]:
+    """``(mathml, problems)`` for one formula; the MathML is empty when there are problems."""
+    key = (latex, display)
+    done = _CONVERTED.get(key)
+    if done is None:
+        done = _CONVERTED[key] = _convert(latex, display)
+    return done
+
+
+def _convert(latex: str, display: bool) -> tuple[str, tuple[str, ...]]:
+    found = math_problems(latex)
     if found:
-        return None, tuple(found)
+        return "", tuple(found)
     try:
         tree = convert_to_element(_rewrite(latex), display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises its own error types, and at times IndexError/StopIteration
-        reason = _CONVERTER_ERRORS.get(type(exc).__name__, f"cannot convert ({type(exc).__name__})")
-        return None, (reason,)
+        return "", (_CONVERTER_ERRORS.get(type(exc).__name__, f"cannot convert ({type(exc).__name__})"),)
     fix(tree, display)
-    return tree, tuple(dict.fromkeys(_tree_problems(tree)))
-
-
-def _source_problems(latex: str) -> list[str]:
-    found = []
-    for name in dict.fromkeys(n for n in _COMMAND.findall(latex) if n):
-        if name in _UNSUPPORTED:
-            found.append(f"unsupported LaTeX command '\\{name}' ({_UNSUPPORTED[name]})")
-        elif name not in _KNOWN and name not in ("begin", "end"):
-            found.append(f"unknown LaTeX command '\\{name}'")
-    for _, env in _BEGIN_END.findall(latex):
-        if env not in SUPPORTED_ENVS:
-            found.append(f"unsupported environment '{env}' (use one of: aligned, array, cases, pmatrix, ...)")
-    outside = latex
-    while (inner := _INNERMOST_ENV.sub(" ", outside)) != outside:
-        outside = inner
-    if re.search(r"(?<!\\)&", outside.replace("\\\\", "  ")):
-        found.append("'&' outside an aligned environment (write \\& for an ampersand)")
-    return list(dict.fromkeys(found))
+    found = tuple(dict.fromkeys(_tree_problems(tree)))
+    if found:
+        return "", found
+    attrs = ' display="block"' if display else ""
+    return f"<math{attrs}>{''.join(_serialize(child) for child in tree)}</math>", ()
 
 
 def _rewrite(latex: str) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, fields
+from dataclasses import fields
 from pathlib import Path
 
 from .items import Item, items_of
@@ -37,6 +37,12 @@ def load_items(content: Path, cache_dir: Path | None = None) -> list[Item]:
     items = _load(content)
     _write(path, key, items)
     return items
+
+
+def store_items(content: Path, course, cache_dir: Path | None = None) -> None:
+    """Save the items of a course that just built, so the next quiz starts from the cache (build calls this)."""
+    content = Path(content)
+    _write(_cache_file(content, cache_dir), fingerprint(content), items_of(course))
 
 
 def _load(content: Path) -> list[Item]:
@@ -90,9 +96,10 @@ def _item(row: dict) -> Item:
 
 
 def _write(path: Path, key: str, items: list[Item]) -> None:
+    names = [f.name for f in fields(Item)]
     rows = []
-    for item in items:
-        row = asdict(item)
+    for item in items:  # fields are flat (str, int, tuples): no need for asdict's deep copy
+        row = {name: getattr(item, name) for name in names}
         row["tags"] = sorted(item.tags)
         rows.append(row)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

@@ -1,0 +1,103 @@
+"""What a build remembers: the no-op rebuild, cached check results and the quiz's item cache."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from rgann_cards.checks import cache as check_cache
+from rgann_cards.checks.result import CheckResult
+from rgann_cards.checks.verify import verify
+from rgann_cards.content.load import load_course
+from rgann_cards.content.model import Check
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict:
+    return {"XDG_CACHE_HOME": str(tmp_path / "xdg-cache")}
+
+
+def _build(project: Path, env: dict):
+    result = run_cli("build", cwd=project, env=env)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_an_unchanged_build_is_a_no_op_that_says_so(project: Path, env: dict):
+    _build(project, env)
+    apkg = project / "dist" / "rgann.apkg"
+    before = apkg.stat().st_mtime_ns
+    again = _build(project, env)
+    assert again.stdout.startswith("Up to date: nothing changed since the last build (2 decks, 3 exercises, 8 notes;")
+    assert "  dist/rgann.apkg (unchanged)\n" in again.stdout and "time:" not in again.stdout
+    assert apkg.stat().st_mtime_ns == before
+
+
+@pytest.mark.parametrize("change", ["delete dist", "edit an output", "delete one output", "edit content", "option"])
+def test_any_change_to_inputs_or_outputs_builds_again(project: Path, env: dict, change: str):
+    _build(project, env)
+    first = {p: p.read_bytes() for p in (project / "dist").rglob("*") if p.is_file()}
+    args = ["build"]
+    if change == "delete dist":
+        for path in first:
+            path.unlink()
+    elif change == "edit an output":
+        (project / "dist" / "quiz.html").write_text("edited", "utf-8")
+    elif change == "delete one output":
+        (project / "dist" / "rgann.json").unlink()
+    elif change == "edit content":
+        deck = project / "content" / "sheet01" / "task02-more.yaml"
+        deck.write_text(deck.read_text("utf-8") + "\n", "utf-8")  # same course, new bytes
+    else:
+        args.append("--strict")
+    result = run_cli(*args, cwd=project, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Built ")
+    assert {p: p.read_bytes() for p in (project / "dist").rglob("*") if p.is_file()} == first
+
+
+def test_build_writes_the_quiz_item_cache(project: Path, env: dict, monkeypatch):
+    _build(project, env)
+    from rgann_cards.quiz import cache as quiz_cache
+
+    monkeypatch.setattr(quiz_cache, "_load", lambda content: pytest.fail("the quiz loaded the course"))
+    items = quiz_cache.load_items(project / "content", Path(env["XDG_CACHE_HOME"]) / "rgann-cards")
+    assert len(items) >= 8
+
+
+def _check(**fields) -> Check:
+    return Check(claim="c", **fields)
+
+
+def test_the_check_key_covers_definition_code_and_versions(monkeypatch):
+    base = _check(expr="1 + 1", equals="2")
+    assert check_cache.key(base) == check_cache.key(_check(expr="1 + 1", equals="2"))
+    assert check_cache.key(base) != check_cache.key(_check(expr="1 + 1", equals="3"))
+    named = _check(function="kl.kl_asymmetry", params={"n": 1})
+    assert check_cache.key(named) != check_cache.key(_check(function="kl.kl_asymmetry", params={"n": 2}))
+    keys = {check_cache.key(base), check_cache.key(named)}
+    monkeypatch.setattr(check_cache, "_versions", lambda: "sympy=0 numpy=0")
+    assert not keys & {check_cache.key(base), check_cache.key(named)}
+    monkeypatch.undo()
+    monkeypatch.setattr(check_cache, "_source_digest", lambda name: name.encode() + b"-edited")
+    assert not keys & {check_cache.key(base), check_cache.key(named)}
+
+
+def test_a_cached_pass_is_used_and_only_passes_are_stored(project: Path, tmp_path: Path):
+    course = load_course(project / "content")
+    checks = [c for _, ex in course.exercises() for c in ex.checks]
+    directory = tmp_path / "checks"
+    first = verify(course, cache_dir=directory)
+    assert all(r.ok for _, _, r in first.items)
+    assert len(list(directory.glob("*.json"))) == len({check_cache.key(c) for c in checks})
+    # a stored result is what verify reports, without running the check
+    marked = CheckResult("pass", "from the cache", "SymPy", "stored")
+    (directory / f"{check_cache.key(checks[0])}.json").write_text(json.dumps(marked.__dict__), "utf-8")
+    assert verify(course, cache_dir=directory).items[0][2] == marked
+    assert verify(course, cache=False).items[0][2].measured != "from the cache"
+    failing = CheckResult("fail", "1", "SymPy", "wrong")
+    check_cache.store(_check(expr="1", equals="2"), failing, directory)
+    assert check_cache.load(_check(expr="1", equals="2"), directory) is None
