@@ -11,8 +11,8 @@ import hashlib
 import pytest
 
 GOLDEN = {
-    "content/anki.lock": "c866c34ab2892e48728a7c83a3fee79bf7721e166ad6f4c7cd3d490e15551d2e",
-    "dist/answer-key.html": "ab1164236dd737d533460e344ecc3ab570a33bd4c1404225a84865e9911e14a5",
+    "content/anki.lock": "831803070b5077ef2f27436d7362655a57af101b57038ff65a76026b1cd94801",
+    "dist/answer-key.html": "06c80dde3911a36412c03b1f5a2702eeb5a9027dceae7d176edb0268e19c6de9",
     "dist/figures/autoencoder.svg": "5efee1e2ee42bb7c6b81a24f232596546e444b644a949a547a63b2e5196eba90",
     "dist/figures/birnn.svg": "758ea485f36aa48d45e19c13abf1549a77bf6ffc927f5cbee754ba4599678f54",
     "dist/figures/gan.svg": "a009129fcb555857b1d2a794595ed2521b6bc20a5139359cbc3427d6ea16b079",
@@ -21,10 +21,10 @@ GOLDEN = {
     "dist/figures/lstm_cell.svg": "44158e7ac152009f575b7b5d13c21feb18eac0dafbf1c96cfbb9ef4408d8d702",
     "dist/figures/residual_block.svg": "4d28b344c00693c06c5c9e9666052ee86142c7d05eb3b99976e2df65e51d43ec",
     "dist/figures/vae.svg": "c305585e4e11d3479d48e894e2af0f7d4a02cced1b3de4ba48ae6834dea189c5",
-    "dist/quiz.html": "c370e0092b8825a9902eb5235eed06d03d07c663ffa9aa3843f92fced60c0fb3",
-    "dist/rgann.apkg": "078b91636f22816cc0fa18448e88e4d7fb5d682aaf825c08f1126444310c9252",
-    "dist/rgann.json": "466d2faeabcffde965f51a9f8d8e9d43f51a2290fee7ab879acff7ee9ff4e5ca",
-    "dist/study-sheet.html": "fcac66458ad05fa546b7e502c5d500cf7ff98f90b1640806cd538c3b7ab55c17",
+    "dist/quiz.html": "7ae10d9e007644a76dfdf32642ee7415ef2f70765a66845d686d966e3e28dc8b",
+    "dist/rgann.apkg": "c7605084bda43b64394c0e08de0d4026613d120a823e8efaa497a3fddb0e091e",
+    "dist/rgann.json": "20863d91c5802c4d0e5cf99d8c63e3b8e1d7e86353c65f49fe3faa8309abd618",
+    "dist/study-sheet.html": "9c38e27599c41899751fd26629355a1019d77be8a55c5181b8e261b736c6eb8f",
 }
 
 
