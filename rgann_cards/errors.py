@@ -59,6 +59,10 @@ class UsageError(Exception):
     """The command line was wrong (bad flag, missing directory). The CLI exits 2."""
 
 
+class WriteError(Exception):
+    """Outputs could not be written (disk full, read-only, no permission); nothing changed. The CLI exits 1."""
+
+
 class ProblemCollector:
     """Collects problems across files so that one run reports all of them.
 
