@@ -91,14 +91,22 @@ class ProblemCollector:
             raise ContentError(self.problems)
 
 
+def excerpt(text: str, limit: int = 40) -> str:
+    """A short, escaped quotation of ``text`` for a message: never more than ``limit`` characters of a file.
+
+    ``repr`` escapes control and invisible characters, so a message cannot carry them to a terminal.
+    """
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
 def display_path(path: Path, root: Path | None = None) -> str:
     """Path as the user should see it: relative to the working directory when possible."""
     path = Path(path)
     for base in (root, Path.cwd()):
         if base is None:
             continue
-        try:
-            return str(path.resolve().relative_to(Path(base).resolve()))
+        try:  # resolve the directory, not the file: a symlink is shown by its own name
+            return str((path.parent.resolve() / path.name).relative_to(Path(base).resolve()))
         except ValueError:
             pass
     return str(path)
