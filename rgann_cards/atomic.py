@@ -29,7 +29,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import WriteError, display_path
+from .errors import WriteError, display_path, escape_controls
 
 # What an OSError means for the person at the keyboard.
 _CAUSES = {
@@ -44,7 +44,7 @@ _CAUSES = {
 def write_error(path: Path, exc: OSError) -> WriteError:
     """A plain message for a failed write: ``disk full writing dist/rgann.apkg``."""
     cause = _CAUSES.get(exc.errno)
-    shown = display_path(path)
+    shown = escape_controls(display_path(path))
     if cause:
         return WriteError(f"{cause} writing {shown}")
     return WriteError(f"cannot write {shown}: {exc.strerror or exc}")

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+# Control, bidi and zero-width characters: never printed raw (a file *name* can hold them too).
+_UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every control or invisible character written as an escape (``\\x1b``, ``\\u202e``)."""
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 @dataclass(frozen=True, order=True)
@@ -30,11 +39,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
+        return escape_controls(f"{self.location}: {self.message}")
 
     def as_warning(self) -> str:
         """How a warning is printed: ``path:line:col: warning: message``."""
-        return f"{self.location}: warning: {self.message}"
+        return escape_controls(f"{self.location}: warning: {self.message}")
 
 
 class ContentError(Exception):

@@ -111,3 +111,9 @@ def test_a_course_over_the_total_limit_is_refused_before_any_file_is_read(built:
         (decks / f"task1{n}-padding.yaml").write_text("# " + "z" * 4_500_000 + "\n", "utf-8")
     _refused(built, "content: the course is 22.5 MB; the limit for a whole course is 20 MB\n"
                     "1 problem found; nothing was written.\n")
+
+
+def test_a_file_name_with_control_characters_is_printed_escaped(built: Path):
+    (built / DECKS / "x\x1b]52;c;cm0g\x07.yaml").mkdir()
+    _refused(built, "content/sheet01/x\\x1b]52;c;cm0g\\x07.yaml: is a directory, not a YAML file; rename it "
+                    "(deck files end in .yaml)\n1 problem found; nothing was written.\n")
