@@ -101,3 +101,26 @@ def test_the_quiz_prints_no_control_sequence_even_from_a_forged_cache(project: P
     shown = quiz()
     assert "1(a)" in shown and "What?" in shown
     assert "\x1b" not in shown and "\x07" not in shown  # TERM=dumb, NO_COLOR: rich itself sends no escapes
+
+
+def test_the_largest_allowed_cloze_number_imports_into_anki(project: Path, tmp_path: Path):
+    # Item 3: lint allows c1..c500 (c0 and c501+ are refused: fixtures/invalid/cloze-number-out-of-range).
+    require_module("anki.collection")
+    from anki.collection import Collection, ImportAnkiPackageRequest
+
+    deck = project / "content" / "sheet01" / "task02-more.yaml"
+    _replace(deck, "        front: BPTT unrolls the network in ...?\n        back: time",
+             '        cloze: "BPTT unrolls the network in {{c500::time}}"')
+    result = run_cli("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        options = col._backend.get_import_anki_package_presets()
+        col.import_anki_package(ImportAnkiPackageRequest(package_path=str(project / "dist" / "rgann.apkg"),
+                                                         options=options))
+        (card_id,) = col.find_cards('"ID:fx-t2a-bptt-card"')
+        card = col.get_card(card_id)
+        assert card.ord == 499
+        assert "[...]" in card.question() and "time" in card.answer()
+    finally:
+        col.close()
