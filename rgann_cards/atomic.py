@@ -73,6 +73,7 @@ def _write_temp(path: Path, data: bytes) -> Path:
     temp = _hidden_name(path, ".tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
+        os.fchmod(fd, 0o644)  # readable by everyone, whatever the umask: these files are published
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]

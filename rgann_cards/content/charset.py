@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# C0 except tab, newline and carriage return (line ends of CRLF files), DEL, C1 except NEL (a YAML line break)
-RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# C0 except tab, newline and carriage return (line ends of CRLF files), DEL, C1 except NEL (a YAML line
+# break), and the noncharacters U+FFFE/U+FFFF, which YAML's reader refuses as well
+RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 # in a parsed string (escapes such as "\e" included): everything but tab and newline
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # bidi embeddings/overrides/isolates, zero-width space/joiners/marks, a byte-order mark inside text

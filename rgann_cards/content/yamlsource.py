@@ -164,7 +164,8 @@ def _raw_characters(text: str, shown_as: str) -> list[Problem]:
         if match.group() == "\0":
             return [Problem(where, "NUL byte in file (is it a binary file?); content files are UTF-8 text")]
         if len(problems) < 20:  # enough to find them; a file full of them is reported by its first ones
-            problems.append(Problem(where, f"control character {describe(match.group())} is not allowed"))
+            kind = "character" if match.group() in "\ufffe\uffff" else "control character"
+            problems.append(Problem(where, f"{kind} {describe(match.group())} is not allowed"))
     return problems
 
 
@@ -200,7 +201,12 @@ def read_yaml(path: Path, shown_as: str) -> SourceDoc:
             message += f" ({exc.context} that starts at line {start.line + 1}, column {start.column + 1})"
         raise ContentError.at(where, f"YAML syntax error: {message}") from None
     except yaml.YAMLError as exc:  # e.g. a character the reader refuses that the scan above let through
-        raise ContentError.at(SourceLocation(shown_as), f"YAML error: {excerpt(str(exc), 80)}") from None
+        position = getattr(exc, "position", None)
+        where = SourceLocation(shown_as)
+        if isinstance(position, int) and 0 <= position <= len(text):
+            line_start = text.rfind("\n", 0, position) + 1
+            where = SourceLocation(shown_as, text.count("\n", 0, position) + 1, position - line_start + 1)
+        raise ContentError.at(where, f"YAML error: {excerpt(str(getattr(exc, 'reason', None) or exc), 80)}") from None
     finally:
         loader.dispose()
     converter = _Converter(shown_as)
