@@ -13,9 +13,9 @@ from pathlib import Path
 
 from ..errors import ContentError, ProblemCollector, SourceLocation, display_path
 from .diagram_model import Diagram
+from .files import readable
 from .media import MEDIA_DIR, MediaError, MediaFile, is_media_ref, load_media
 from .validate import validate
-from .files import readable
 from .yamlsource import read_yaml
 
 DIAGRAMS_DIR = "diagrams"
