@@ -46,8 +46,8 @@ def test_messages_quote_content_only_as_a_short_escaped_excerpt(project: Path):
     _replace(deck, "    label: \"2(a)\"\n", "    label: \"2(a)\"\n    " + "k" * 300 + ": 1\n")
     result = run_cli("lint", cwd=project)
     assert result.returncode == 1
-    assert result.stderr == ("content/sheet01/task02-more.yaml:7:5: unknown key '" + "k" * 40 + "…' (allowed: id, "
-                             "label, points, tags, question, answer, key_points, figure, sources, references, "
+    assert result.stderr == ("content/sheet01/task02-more.yaml:7:5: unknown key '" + "k" * 40 + "…' (allowed: "
+                             "answer_value, tol, unit, id, label, points, tags, question, answer, key_points, figure, sources, references, "
                              "checks, cards)\n1 problem found; nothing was written.\n")
 
 
