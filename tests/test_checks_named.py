@@ -312,9 +312,9 @@ def test_resolve_suggests_a_close_name():
 
 
 def test_bind_params_accepts_scalars_of_the_right_type():
-    fn = registry.resolve("residual.gradient_norm_depth")
-    assert registry.bind_params(fn, "residual.gradient_norm_depth", {"depth": 2, "residual_above": 1}) == {
-        "depth": 2, "residual_above": 1.0}  # an int is accepted for a float parameter
+    fn = registry.resolve("reparam.pathwise_gradient")
+    assert registry.bind_params(fn, "reparam.pathwise_gradient", {"samples": 2, "mu": 1}) == {
+        "samples": 2, "mu": 1.0}  # an int is accepted for a float parameter
 
 
 @pytest.mark.parametrize(("params", "message"), [

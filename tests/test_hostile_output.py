@@ -35,7 +35,7 @@ def test_invisible_characters_in_answers_are_flagged(project: Path):
     _replace(deck, "answer: Backpropagation through time.", 'answer: "Backpropagation\\u200b through time."')
     result = run_cli("lint", cwd=project)
     assert result.returncode == 0
-    assert result.stderr == ("content/sheet01/task02-more.yaml:8:13: warning: invisible character U+200B "
+    assert result.stderr == ("content/sheet01/task02-more.yaml:9:13: warning: invisible character U+200B "
                              "(ZERO WIDTH SPACE) in text: it displays differently from what it is; remove it "
                              "unless it is intended\n")
     assert run_cli("lint", "--strict", cwd=project).returncode == 1
@@ -47,8 +47,8 @@ def test_messages_quote_content_only_as_a_short_escaped_excerpt(project: Path):
     result = run_cli("lint", cwd=project)
     assert result.returncode == 1
     assert result.stderr == ("content/sheet01/task02-more.yaml:7:5: unknown key '" + "k" * 40 + "…' (allowed: "
-                             "answer_value, tol, unit, id, label, points, tags, question, answer, key_points, figure, "
-                             "sources, references, checks, cards)\n1 problem found; nothing was written.\n")
+                             "answer_value, tol, unit, id, label, points, tags, question, model_answer, answer, "
+                             "key_points, figure, sources, references, checks, cards)\n1 problem found; nothing was written.\n")
 
 
 def test_built_outputs_hold_no_control_characters_and_the_json_is_strict(project: Path):

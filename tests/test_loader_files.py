@@ -69,8 +69,8 @@ def test_a_symlinked_course_file_outside_content_is_not_read(built: Path, tmp_pa
     result = run_cli("lint", cwd=built)
     assert (result.returncode, result.stderr) == (
         1, "content/references.yaml: symlink points outside the content directory; it was not read\n"
-           "content/sheet01/task01-basics.yaml:21:18: unknown reference 'hochreiter1997' (not in references.yaml)\n"
-           "content/sheet01/task01-basics.yaml:42:18: unknown reference 'kullback1951' (not in references.yaml)\n"
+           "content/sheet01/task01-basics.yaml:22:18: unknown reference 'hochreiter1997' (not in references.yaml)\n"
+           "content/sheet01/task01-basics.yaml:44:18: unknown reference 'kullback1951' (not in references.yaml)\n"
            "3 problems found; nothing was written.\n")
     assert SECRET not in result.stderr
 
@@ -100,7 +100,7 @@ def test_size_limits_are_checked_before_parsing(built: Path):
                                                          "answer: " + "x" * 150_000), "utf-8")
     # one file over 5 MB: a comment, so only the size check can object
     (decks / "task09-huge.yaml").write_text("# " + "y" * 6_000_000 + "\n", "utf-8")
-    _refused(built, "content/sheet01/task02-more.yaml:8:13: text is 150 KB; the limit per text field is 100 KB\n"
+    _refused(built, "content/sheet01/task02-more.yaml:9:13: text is 150 KB; the limit per text field is 100 KB\n"
                     "content/sheet01/task09-huge.yaml: file is 6 MB; the limit per file is 5 MB\n"
                     "2 problems found; nothing was written.\n")
 
