@@ -1,8 +1,9 @@
-"""The pipeline: load -> validate -> verify (while the figures are drawn) -> render -> write (atomically).
+"""The pipeline: load -> validate -> verify (while the figures are drawn) -> render -> commit.
 
 Everything is gathered and rendered in memory first; only when every step has
-succeeded are files replaced, each atomically. A content error or a failed
-check therefore leaves the previous outputs byte-for-byte untouched.
+succeeded are the files replaced, all in one commit (``atomic.commit``). A
+content error, a failed check or a full disk therefore leaves the previous
+outputs and the lock byte-for-byte untouched.
 
 A build whose inputs and outputs match the last successful build's record
 (fingerprint.py) does no work at all, and says so. After a successful build the
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .atomic import write_all
+from .atomic import commit
 from .errors import ContentError, Problem, SourceLocation, display_path
 from .diagrams.render import DEFAULT_CACHE_DIR as DEFAULT_FIGURE_CACHE
 from .content.media import figure_file
@@ -81,13 +82,19 @@ def render_json(course: Course, verification: Verification) -> bytes:
 
 
 def _remove_stale_figures(directory: Path, keep: set[str]) -> None:
-    """Figures no longer used by the course: removed after a successful build, never before."""
+    """Figures no longer used by the course: removed after a successful build, never before.
+
+    Best effort: a stale figure left behind is harmless (nothing links to it).
+    """
     if not directory.is_dir():
         return
     for path in directory.rglob("*"):
         if path.is_file() and path.suffix in (".svg", ".png", ".jpg", ".jpeg") \
                 and path.relative_to(directory).as_posix() not in keep:
-            path.unlink()
+            try:
+                path.unlink()
+            except OSError:
+                pass
 
 
 def used_figures(course: Course) -> set[str]:
@@ -158,7 +165,7 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
     if strict and report.warnings:
         raise ContentError(report.warnings)
     start = time.perf_counter()
-    report.written = write_all(outputs)
+    report.written = commit(outputs)  # everything or nothing, the lock included
     _remove_stale_figures(Path(dist_dir) / FIGURES_DIR, keep={figure_file(name) for name in svgs})
     figures_dir = Path(dist_dir) / FIGURES_DIR
     report.outputs = sorted(p for p in outputs if p.name != LOCK_NAME and not p.is_relative_to(figures_dir))

@@ -1,6 +1,6 @@
 """The ``rgann-cards`` command. Thin: parse arguments, call the library, map errors to exit codes.
 
-Exit codes: 0 ok, 1 bad content (or a failed check), 2 bad usage.
+Exit codes: 0 ok, 1 bad content (or a failed check, or outputs that could not be written), 2 bad usage.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import argparse
 import sys
 
 from .commands.common import resolve_course
-from .errors import ContentError, DataError, UsageError
+from .errors import ContentError, DataError, UsageError, WriteError
 
 EXIT_CONTENT, EXIT_USAGE = 1, 2
 
@@ -48,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONTENT
     except DataError as exc:
         print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    except WriteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("Nothing was written; the previous files are unchanged.", file=sys.stderr)
         return EXIT_CONTENT
     except UsageError as exc:
         print(f"Error: {exc}", file=sys.stderr)

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+# Control, bidi and zero-width characters: never printed raw (a file *name* can hold them too).
+_UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every control or invisible character written as an escape (``\\x1b``, ``\\u202e``)."""
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 @dataclass(frozen=True, order=True)
@@ -30,11 +39,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
+        return escape_controls(f"{self.location}: {self.message}")
 
     def as_warning(self) -> str:
         """How a warning is printed: ``path:line:col: warning: message``."""
-        return f"{self.location}: warning: {self.message}"
+        return escape_controls(f"{self.location}: warning: {self.message}")
 
 
 class ContentError(Exception):
@@ -57,6 +66,10 @@ class DataError(Exception):
 
 class UsageError(Exception):
     """The command line was wrong (bad flag, missing directory). The CLI exits 2."""
+
+
+class WriteError(Exception):
+    """Outputs could not be written (disk full, read-only, no permission); nothing changed. The CLI exits 1."""
 
 
 class ProblemCollector:
@@ -87,14 +100,22 @@ class ProblemCollector:
             raise ContentError(self.problems)
 
 
+def excerpt(text: str, limit: int = 40) -> str:
+    """A short, escaped quotation of ``text`` for a message: never more than ``limit`` characters of a file.
+
+    ``repr`` escapes control and invisible characters, so a message cannot carry them to a terminal.
+    """
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
 def display_path(path: Path, root: Path | None = None) -> str:
     """Path as the user should see it: relative to the working directory when possible."""
     path = Path(path)
     for base in (root, Path.cwd()):
         if base is None:
             continue
-        try:
-            return str(path.resolve().relative_to(Path(base).resolve()))
+        try:  # resolve the directory, not the file: a symlink is shown by its own name
+            return str((path.parent.resolve() / path.name).relative_to(Path(base).resolve()))
         except ValueError:
             pass
     return str(path)

@@ -312,8 +312,9 @@ def test_resolve_suggests_a_close_name():
 
 
 def test_bind_params_accepts_scalars_of_the_right_type():
-    fn = registry.resolve("lstm.forget_gate_gradient")
-    assert registry.bind_params(fn, "lstm.forget_gate_gradient", {"cells": 2, "rtol": 1}) == {"cells": 2, "rtol": 1.0}
+    fn = registry.resolve("reparam.pathwise_gradient")
+    assert registry.bind_params(fn, "reparam.pathwise_gradient", {"samples": 2, "mu": 1}) == {
+        "samples": 2, "mu": 1.0}  # an int is accepted for a float parameter
 
 
 @pytest.mark.parametrize(("params", "message"), [
@@ -323,6 +324,8 @@ def test_bind_params_accepts_scalars_of_the_right_type():
     ({"cells": 3.0}, "parameter 'cells' of lstm.forget_gate_gradient must be int, got float 3.0"),
     ({"cells": True}, "parameter 'cells' of lstm.forget_gate_gradient must be int, got bool True"),
     ({"rtol": "1e-6"}, "parameter 'rtol' of lstm.forget_gate_gradient must be float, got str '1e-6'"),
+    ({"rtol": 1}, "parameter 'rtol' of lstm.forget_gate_gradient must be greater than 0 and at most 0.01, got 1.0"),
+    ({"rtol": 0.0}, "parameter 'rtol' of lstm.forget_gate_gradient must be greater than 0 and at most 0.01, got 0.0"),
 ])
 def test_bind_params_rejects_hooks_unknown_names_and_wrong_types(params, message):
     fn = registry.resolve("lstm.forget_gate_gradient")

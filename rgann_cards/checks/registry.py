@@ -30,6 +30,9 @@ _DIRECTORY = Path(__file__).parent
 _PREFIX_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
 _NAME_RE = re.compile(r"^([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)$")
 _SCALARS = (bool, int, float, str)
+# A tolerance parameter (rtol, atol, tol) above 1% lets almost anything pass; the loader already
+# refuses NaN and infinity in every number.
+MAX_PARAM_TOL = 0.01
 _REGISTRY: dict[tuple[str, str], Callable] = {}  # (full module name, function name) -> function
 
 
@@ -163,6 +166,9 @@ def _coerce(settable: dict, name: str, params: dict) -> dict:
         if not ok:
             raise RegistryError(f"parameter '{key}' of {name} must be {type(default).__name__}, "
                                 f"got {type(value).__name__} {value!r}")
+        if key.endswith("tol") and isinstance(value, float) and not 0 < value <= MAX_PARAM_TOL:
+            raise RegistryError(f"parameter '{key}' of {name} must be greater than 0 and at most "
+                                f"{MAX_PARAM_TOL:g}, got {value!r}")
         kwargs[key] = value
     return kwargs
 

@@ -28,7 +28,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..atomic import write_all
+    from ..atomic import commit
     from ..build import quiz_names, render_figures
     from ..export.html import quiz_code, render_answer_key, render_quiz, select
     from ..content.load import load_course
@@ -46,7 +46,7 @@ def run(args) -> int:
         args.dist / key_name: render_answer_key(course, verification, chosen, figures, seed=args.seed,
                                                 two_up=args.two_up),
     }
-    written = write_all(outputs)
+    written = commit(outputs)  # quiz and key together, or neither
     points = sum(ex.points for _, ex in chosen)
     print(f"Quiz with {len(chosen)} question{'s' if len(chosen) != 1 else ''} ({points} points), seed {args.seed}:")
     for path in sorted(outputs):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import ContentError, ProblemCollector, SourceLocation, display_path
 from .diagram_model import Diagram
+from .files import readable
 from .media import MEDIA_DIR, MediaError, MediaFile, is_media_ref, load_media
 from .validate import validate
 from .yamlsource import read_yaml
@@ -89,6 +90,8 @@ def _load_diagrams(directory: Path, problems: ProblemCollector) -> dict[str, Dia
             problems.add(SourceLocation(shown), f"diagram file name '{path.name}': use lowercase letters, digits "
                                                 "and '_' (the name is what 'figure:' refers to)")
             continue
+        if readable(path, directory.parent, problems) is None:
+            continue  # a symlink out of content/, a directory, a FIFO or too large: reported, not read
         try:
             doc = read_yaml(path, shown)
             if not isinstance(doc.data, dict):

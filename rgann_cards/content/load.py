@@ -8,9 +8,11 @@ from typing import Any
 
 from .. import markup
 from ..markup.tex import forbidden
-from ..errors import ContentError, ProblemCollector, SourceLocation, display_path
+from ..errors import ContentError, ProblemCollector, SourceLocation, display_path, excerpt
 from ..markup.tex_width import too_wide_inline
 from .assets import ASSET_DIRS, Assets
+from .charset import IDENTIFYING_FIELDS, PATTERNED_FIELDS, describe
+from .files import MAX_COURSE_BYTES, deck_files as _deck_files, readable, size_text
 from .length import over_budget
 from .model import Course, CourseInfo, Deck, Exercise, Reference
 from .validate import validate
@@ -24,14 +26,25 @@ RESERVED = {COURSE_FILE, REFERENCES_FILE}
 _DECK_CHILDREN = {"exercises": {"checks": {}, "cards": {}}}
 
 
-def deck_files(content_dir: Path) -> list[Path]:
-    """Deck files in course order: sorted by their path below content/."""
-    def is_deck(path: Path) -> bool:
-        relative = path.relative_to(content_dir)
-        return relative.as_posix() not in RESERVED and relative.parts[0] not in ASSET_DIRS
+def deck_files(content_dir: Path, problems: ProblemCollector | None = None) -> list[Path]:
+    """Deck files in course order: sorted by their path below content/ (see content/files.py)."""
+    return _deck_files(content_dir, RESERVED, ASSET_DIRS, problems if problems is not None else ProblemCollector())
 
-    return sorted((p for p in content_dir.rglob("*.yaml") if is_deck(p)),
-                  key=lambda p: p.relative_to(content_dir).as_posix())
+
+def _read(path: Path, problems: ProblemCollector) -> SourceDoc:
+    """read_yaml, then judge invisible characters by field: errors where text identifies, else warnings."""
+    doc = read_yaml(path, display_path(path))
+    for where, char in doc.invisible.items():
+        names = [p for p in where if isinstance(p, str)]
+        field = names[-1] if names else "document"
+        if field in PATTERNED_FIELDS:
+            continue  # its pattern rejects the character, with the value
+        if field in IDENTIFYING_FIELDS:
+            problems.add(doc.loc(where), f"invisible character {describe(char)} is not allowed in '{field}'")
+        else:
+            problems.warn(doc.loc(where), f"invisible character {describe(char)} in text: it displays "
+                                          "differently from what it is; remove it unless it is intended")
+    return doc
 
 
 def _stamp(doc: SourceDoc, data: Any, path: Path_, children: dict, problems: ProblemCollector) -> None:
@@ -49,13 +62,15 @@ def _stamp(doc: SourceDoc, data: Any, path: Path_, children: dict, problems: Pro
                 _stamp(doc, item, path + (key, i), grandchildren, problems)
 
 
-def _load_info(path: Path, problems: ProblemCollector) -> CourseInfo | None:
+def _load_info(path: Path, readable_files: set[Path], problems: ProblemCollector) -> CourseInfo | None:
     shown = display_path(path)
-    if not path.is_file():
+    if not (path.exists() or path.is_symlink()):
         problems.add(SourceLocation(shown), f"missing {COURSE_FILE} (course title and root deck)")
         return None
+    if path not in readable_files:
+        return None  # already reported (a symlink out of content/, a directory, too large)
     try:
-        doc = read_yaml(path, shown)
+        doc = _read(path, problems)
         _stamp(doc, doc.data, (), {}, problems)
         if not isinstance(doc.data, dict):
             problems.add(doc.loc(()), "expected a mapping with 'title' and 'root_deck'")
@@ -70,16 +85,19 @@ def _load_info(path: Path, problems: ProblemCollector) -> CourseInfo | None:
         return None
 
 
-def _load_references(path: Path, problems: ProblemCollector) -> tuple[dict[str, Reference], set[str]]:
+def _load_references(path: Path, readable_files: set[Path],
+                     problems: ProblemCollector) -> tuple[dict[str, Reference], set[str]]:
     """The bibliography, plus the keys of entries that exist but are invalid (already reported)."""
     shown = display_path(path)
-    if not path.is_file():
+    if not (path.exists() or path.is_symlink()):
         problems.add(SourceLocation(shown), f"missing {REFERENCES_FILE} (the bibliography)")
         return {}, set()
     refs: dict[str, Reference] = {}
     broken: set[str] = set()
+    if path not in readable_files:
+        return refs, broken
     try:
-        doc = read_yaml(path, shown)
+        doc = _read(path, problems)
     except ContentError as exc:
         problems.extend(exc)
         return refs, broken
@@ -116,7 +134,7 @@ def _load_deck(path: Path, problems: ProblemCollector) -> tuple[Deck | None, lis
     their paths (for cross-file checks either way) and the source document.
     """
     try:
-        doc = read_yaml(path, display_path(path))
+        doc = _read(path, problems)
     except ContentError as exc:
         problems.extend(exc)
         return None
@@ -142,6 +160,20 @@ def _load_deck(path: Path, problems: ProblemCollector) -> tuple[Deck | None, lis
     return (deck if len(problems.problems) == before else None), valid, doc
 
 
+def _check_deck_case(name: str, loc: SourceLocation, seen: dict[str, tuple[str, SourceLocation]],
+                     problems: ProblemCollector) -> None:
+    """Anki matches deck names case-insensitively: 'Task 1' and 'task 1' (or parents 'Sheet 02' and
+    'sheet 02') would become one deck, renamed and recased on import. So each level has one spelling."""
+    parts = name.split("::")
+    for depth in range(1, len(parts) + 1):
+        prefix = "::".join(parts[:depth])
+        spelled, first = seen.setdefault(prefix.casefold(), (prefix, loc))
+        if spelled != prefix:
+            problems.add(loc, f"deck {excerpt(prefix)} differs only in case from {excerpt(spelled)} at {first}; "
+                              "Anki treats them as one deck")
+            return
+
+
 def _cross_check(
     loaded: list[tuple[Deck | None, list[tuple[Path_, Exercise]], SourceDoc]],
     refs: dict[str, Reference],
@@ -155,6 +187,7 @@ def _cross_check(
     functions = known_functions()
     seen_ids: dict[str, SourceLocation] = {}
     seen_decks: dict[str, SourceLocation] = {}
+    seen_spellings: dict[str, tuple[str, SourceLocation]] = {}
 
     def claim_id(ident: str, loc: SourceLocation) -> None:
         if ident in seen_ids:
@@ -194,7 +227,10 @@ def _cross_check(
         check_plain(doc, ("deck",), doc.data.get("deck") if isinstance(doc.data.get("deck"), str) else None)
         if deck is not None:
             if deck.deck in seen_decks:
-                problems.add(doc.loc(("deck",)), f"deck '{deck.deck}' is already defined at {seen_decks[deck.deck]}")
+                problems.add(doc.loc(("deck",)),
+                             f"deck {excerpt(deck.deck)} is already defined at {seen_decks[deck.deck]}")
+            else:
+                _check_deck_case(deck.deck, doc.loc(("deck",)), seen_spellings, problems)
             seen_decks.setdefault(deck.deck, doc.loc(("deck",)))
         for at, ex in exercises:
             claim_id(ex.id, doc.loc(at + ("id",)))
@@ -254,12 +290,22 @@ def load_course(content_dir: Path) -> Course:
         raise ContentError.at(SourceLocation(display_path(content_dir)), "content directory not found")
     markup.forget()  # the previous course's parses and conversions
     problems = ProblemCollector()
-    info = _load_info(content_dir / COURSE_FILE, problems)
-    refs, broken_refs = _load_references(content_dir / REFERENCES_FILE, problems)
-    files = deck_files(content_dir)
+    files = deck_files(content_dir, problems)
+    # Every file is checked from its directory entry before any is read: symlinks out of content/,
+    # directories, FIFOs and files over the size limits are refused unread.
+    special = [content_dir / COURSE_FILE, content_dir / REFERENCES_FILE]
+    sizes = {p: readable(p, content_dir, problems) for p in special + files if p.exists() or p.is_symlink()}
+    total = sum(n for n in sizes.values() if n)
+    if total > MAX_COURSE_BYTES:
+        problems.add(SourceLocation(display_path(content_dir)), f"the course is {size_text(total)}; "
+                     f"the limit for a whole course is {size_text(MAX_COURSE_BYTES)}")
+        problems.raise_if_any()
+    ok = {p for p, n in sizes.items() if n is not None}
+    info = _load_info(content_dir / COURSE_FILE, ok, problems)
+    refs, broken_refs = _load_references(content_dir / REFERENCES_FILE, ok, problems)
     if not files:
         problems.add(SourceLocation(display_path(content_dir)), "no deck files (*.yaml) found")
-    loaded = [result for result in (_load_deck(f, problems) for f in files) if result is not None]
+    loaded = [result for result in (_load_deck(f, problems) for f in files if f in ok) if result is not None]
     assets = Assets(content_dir, problems)
     _cross_check(loaded, refs, broken_refs, assets, problems)
     problems.raise_if_any()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from ..errors import Problem, SourceLocation
@@ -21,6 +21,15 @@ TAG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_:.-]*$"
 CLOZE_RE = re.compile(r"\{\{c(\d+)::")
 # A built-in figure or course diagram by name, or a file under media/ (checked in content/media.py).
 FIGURE_PATTERN = r"^(?:[a-z][a-z0-9_]*|media/\S+)$"
+# Anki's cloze numbers: rslib/src/cloze.rs parses N as a u16 (c65536 and up are not clozes at all),
+# ignores c0, and rslib/src/notetype/cardgen.rs makes card ordinal min(N - 1, 499), so c501 and up
+# would all share card 500. genanki writes ordinal N - 1 unclamped, and Anki's importer then fails
+# on the whole package (IntegralValueOutOfRange for c70000). Hence c1..c500.
+MAX_CLOZE = 500
+# An 'approx' check's tolerance is at most this fraction of |approx| (MAX_ZERO_TOL when approx is 0):
+# a larger one would let a value of the wrong size pass, making the check vacuous.
+MAX_RELATIVE_TOL = 0.01
+MAX_ZERO_TOL = 1e-6
 
 
 def _not_blank(value: str) -> str:
@@ -118,6 +127,11 @@ class Check(_Strict):
                 raise ValueError("'params' only applies to 'function' checks")
         elif self.equals is not None or self.approx is not None or self.tol is not None:
             raise ValueError("'equals', 'approx' and 'tol' only apply to 'expr' checks")
+        if self.tol is not None and self.approx is not None:
+            bound = MAX_RELATIVE_TOL * abs(self.approx) if self.approx else MAX_ZERO_TOL
+            if self.tol > bound:
+                limit = f"1% of |approx| = {bound:g}" if self.approx else f"{MAX_ZERO_TOL:g} when approx is 0"
+                raise ValueError(f"'tol' {self.tol:g} is too loose: at most {limit}, or the check proves nothing")
         return self
 
     @property
@@ -156,6 +170,15 @@ class Card(NumericAnswer):
     extra: Text | None = None
     figure: str | None = Field(default=None, pattern=FIGURE_PATTERN)
     tags: list[Tag] = Field(default_factory=list)
+
+    @field_validator("cloze")
+    @classmethod
+    def _cloze_numbers(cls, text: str | None) -> str | None:
+        for digits in sorted(set(CLOZE_RE.findall(text or "")), key=lambda d: (len(d), d)):
+            if len(digits) > 3 or not 1 <= int(digits) <= MAX_CLOZE:  # never int() of a 5000-digit string
+                shown = digits if len(digits) <= 12 else digits[:12] + "…"
+                raise ValueError(f"cloze number c{shown} is out of range: Anki numbers deletions c1 to c{MAX_CLOZE}")
+        return text
 
     @model_validator(mode="after")
     def _one_form(self) -> "Card":

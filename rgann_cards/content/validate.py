@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import ContentError, Problem
+from ..errors import ContentError, Problem, excerpt
 from .yamlsource import Path_, SourceDoc
 
 M = TypeVar("M", bound=BaseModel)
@@ -115,11 +115,11 @@ def _message(model: type[BaseModel], data: Any, path: Path_, errors: list[dict])
         known = _known_fields(model, data, path)
         close = difflib.get_close_matches(name, known, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(known)})" if known else ""
-        return f"unknown key '{name}'{hint}"
+        return f"unknown key {excerpt(name)}{hint}"
     if kind == "string_pattern_mismatch":
         field = name if name in _PATTERN_HINTS else _field_name(path[:-1]) if isinstance(path[-1], int) else name
         hint = _PATTERN_HINTS.get(field, f"the pattern {ctx.get('pattern')}")
-        return f"'{field}' must be {hint}, got {error['input']!r}"
+        return f"'{field}' must be {hint}, got {excerpt(error['input'])}"
     if kind == "literal_error":
         return f"'{name}' must be one of {ctx.get('expected')}, got {_describe(error['input'])}"
     if kind == "too_short":

@@ -4,11 +4,15 @@ PyYAML's ``safe_load`` throws line numbers away. We compose the node graph
 instead and convert it ourselves, recording a SourceLocation for every
 mapping, key and item, so validation errors can point at ``path:line:col``.
 Anything beyond plain data (tags, anchors, aliases, duplicate keys) is refused:
-content is data, never code.
+content is data, never code. This is also the one place every string passes,
+so the character and size rules live here: no control characters (NUL, ESC,
+...), no text field over ``MAX_TEXT_BYTES``, no NaN or infinity; invisible
+characters are recorded for the loader to judge by field.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +21,9 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..errors import ContentError, Problem, SourceLocation
+from ..errors import ContentError, Problem, SourceLocation, excerpt
+from .charset import CONTROL, INVISIBLE, RAW_CONTROL, describe
+from .files import MAX_TEXT_BYTES, size_text
 
 # Location keys are tuples of str (mapping keys) and int (sequence indexes).
 Path_ = tuple[str | int, ...]
@@ -39,6 +45,7 @@ class SourceDoc:
     data: Any
     locations: dict[Path_, SourceLocation] = field(default_factory=dict)
     key_locations: dict[Path_, SourceLocation] = field(default_factory=dict)
+    invisible: dict[Path_, str] = field(default_factory=dict)  # path -> the first bidi/zero-width character
 
     def loc(self, path: Path_) -> SourceLocation:
         """Location of the value at ``path``, or of the nearest enclosing value that has one."""
@@ -87,7 +94,24 @@ class _Converter:
         if node.tag not in _PLAIN_TAGS:
             self.problem(node, f"YAML tag '{_tag(node.tag)}' is not allowed: content is plain data")
             return None
-        return self._constructor.construct_object(node, deep=True)
+        if len(node.value) > MAX_TEXT_BYTES // 4 and len(node.value.encode("utf-8")) > MAX_TEXT_BYTES:
+            self.problem(node, f"text is {size_text(len(node.value.encode('utf-8')))}; "
+                               f"the limit per text field is {size_text(MAX_TEXT_BYTES)}")
+            return None
+        value = self._constructor.construct_object(node, deep=True)
+        if isinstance(value, str):
+            self._check_text(node, value, path)
+        elif isinstance(value, float) and not math.isfinite(value):
+            self.problem(node, f"number {excerpt(node.value)} is not finite: NaN and infinity are not allowed")
+            return None
+        return value
+
+    def _check_text(self, node: Node, value: str, path: Path_) -> None:
+        """Control characters (from escapes such as "\\e") are errors; invisible ones are noted for the loader."""
+        if (bad := CONTROL.search(value)) is not None:
+            self.problem(node, f"control character {describe(bad.group())} is not allowed in text")
+        if (hidden := INVISIBLE.search(value)) is not None:
+            self.doc.invisible.setdefault(path, hidden.group())
 
     def _mapping(self, node: MappingNode, path: Path_) -> dict:
         if node.tag != "tag:yaml.org,2002:map":
@@ -101,8 +125,11 @@ class _Converter:
                 self.problem(key_node, "keys must be plain text")
                 continue
             key = key_node.value
+            if (bad := CONTROL.search(key)) is not None:
+                self.problem(key_node, f"control character {describe(bad.group())} is not allowed in a key")
+                continue
             if key in result:
-                self.problem(key_node, f"duplicate key '{key}'")
+                self.problem(key_node, f"duplicate key {excerpt(key)}")
                 continue
             self.doc.key_locations[path + (key,)] = _mark(self.file, key_node)
             result[key] = self.convert(value_node, path + (key,))
@@ -127,9 +154,27 @@ _Loader.add_implicit_resolver(
 )
 
 
+def _raw_characters(text: str, shown_as: str) -> list[Problem]:
+    """Characters no YAML file may contain, each at its line and column (a NUL once: the file is binary)."""
+    problems = []
+    for match in RAW_CONTROL.finditer(text):
+        start = match.start()
+        line = text.count("\n", 0, start) + 1
+        where = SourceLocation(shown_as, line, start - (text.rfind("\n", 0, start) + 1) + 1)
+        if match.group() == "\0":
+            return [Problem(where, "NUL byte in file (is it a binary file?); content files are UTF-8 text")]
+        if len(problems) < 20:  # enough to find them; a file full of them is reported by its first ones
+            kind = "character" if match.group() in "\ufffe\uffff" else "control character"
+            problems.append(Problem(where, f"{kind} {describe(match.group())} is not allowed"))
+    return problems
+
+
 def read_yaml(path: Path, shown_as: str) -> SourceDoc:
     """Parse one YAML file into a SourceDoc, or raise ContentError with every problem in it."""
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ContentError.at(SourceLocation(shown_as), f"cannot read this file: {exc.strerror or exc}") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -141,6 +186,8 @@ def read_yaml(path: Path, shown_as: str) -> SourceDoc:
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    if raw_problems := _raw_characters(text, shown_as):
+        raise ContentError(raw_problems)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -153,6 +200,13 @@ def read_yaml(path: Path, shown_as: str) -> SourceDoc:
             start = exc.context_mark
             message += f" ({exc.context} that starts at line {start.line + 1}, column {start.column + 1})"
         raise ContentError.at(where, f"YAML syntax error: {message}") from None
+    except yaml.YAMLError as exc:  # e.g. a character the reader refuses that the scan above let through
+        position = getattr(exc, "position", None)
+        where = SourceLocation(shown_as)
+        if isinstance(position, int) and 0 <= position <= len(text):
+            line_start = text.rfind("\n", 0, position) + 1
+            where = SourceLocation(shown_as, text.count("\n", 0, position) + 1, position - line_start + 1)
+        raise ContentError.at(where, f"YAML error: {excerpt(str(getattr(exc, 'reason', None) or exc), 80)}") from None
     finally:
         loader.dispose()
     converter = _Converter(shown_as)

@@ -93,9 +93,12 @@ def render_figures(names, cache_dir: Path | None = DEFAULT_CACHE_DIR, diagrams: 
         path = Path(cache_dir) / f"{name}-{key}.svg"
         try:
             svgs[name] = _safe(path.read_bytes())
-        except FileNotFoundError:
+        except OSError:  # missing, or unreadable: draw it
             svgs[name] = _safe(draw())
-            _store(path, svgs[name])
+            try:
+                _store(path, svgs[name])
+            except OSError:
+                pass  # a cache that cannot be written (full disk, read-only) only makes the next build slower
     return svgs
 
 

@@ -77,4 +77,5 @@ def course_json(course: Course, results: dict[str, list[CheckResult]]) -> bytes:
         "references": references,
         "exercises": exercises,
     }
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    # strict JSON: NaN and Infinity are not JSON (the loader rejects them; this is the last wall)
+    return (json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")

@@ -58,6 +58,9 @@ def fingerprint(content: Path) -> str:
     h = hashlib.sha256(f"rgann-cards {__version__} items {FORMAT}\n".encode())
     for path in sorted(p for p in content.rglob("*") if p.is_file()):
         h.update(f"content {path.relative_to(content).as_posix()}\n".encode())
+        if path.is_symlink():  # hash where it points, never read it: it may lead out of content/
+            h.update(f"-> {os.readlink(path)}\n".encode())
+            continue
         h.update(hashlib.sha256(path.read_bytes()).digest())
     for path in sorted(_PACKAGE_DIR.rglob("*.py")):
         stat = path.stat()

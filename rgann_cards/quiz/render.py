@@ -52,8 +52,11 @@ def _a(text: str) -> str:
 
 def make_console(**kwargs) -> Console:
     """The quiz console: our theme, no guessing of highlights or emoji in content text; ASCII only on a
-    terminal whose locale is not UTF-8 (charset.py)."""
+    terminal whose locale is not UTF-8 (charset.py); no control sequence from content ever printed
+    (sanitize.py)."""
     global ASCII
+    from .sanitize import SanitizeHook
+
     if "file" not in kwargs:
         from . import charset
 
@@ -62,7 +65,9 @@ def make_console(**kwargs) -> Console:
             import sys
 
             kwargs["file"] = charset.AsciiStream(sys.stdout)  # the last line of defence: nothing else gets out
-    return Console(theme=THEME, highlight=False, emoji=False, markup=False, **kwargs)
+    console = Console(theme=THEME, highlight=False, emoji=False, markup=False, **kwargs)
+    console.push_render_hook(SanitizeHook())
+    return console
 
 
 # the same Markdown dialect as the other outputs, so the terminal reads what Anki shows
