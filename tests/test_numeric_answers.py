@@ -102,8 +102,10 @@ def test_exercise_answer_box_on_the_quiz_and_value_in_the_key(project: Path):
     _numeric_course(project)
     result = run_cli("quiz-sheet", "--seed", "1", "--tag", "task02", cwd=project)
     assert result.returncode == 0, result.stderr
-    quiz = (project / "dist" / "quiz.html").read_text("utf-8")
-    key = (project / "dist" / "answer-key.html").read_text("utf-8")
+    # a selection is written under its code (issue 18): quiz-<code>.html and answer-key-<code>.html
+    [quiz_file] = (project / "dist").glob("quiz-*.html")
+    [key_file] = (project / "dist").glob("answer-key-*.html")
+    quiz, key = quiz_file.read_text("utf-8"), key_file.read_text("utf-8")
     assert '<p class="numeric-box">Numeric answer: <span class="blank"></span> nats</p>' in quiz
     assert "0.5 nats (± 0.05)" not in quiz  # the quiz never shows the value
     assert re.search(r"<strong>Numeric answer:</strong> 0\.5 nats \(± 0\.05\)", key)

@@ -130,11 +130,12 @@ def run_stats(content: Path, db: Path | None, selection: Selection, environ=os.e
     console = make_console()
     from ..i18n import messages
 
-    console.print(render_stats(stats, db_path, exists=exists, t=messages(read_header(content).language)))
+    t = messages(read_header(content).language)
+    console.print(render_stats(stats, db_path, exists=exists, t=t))
     if exam is not None:
         from .exam import ExamPlan, readiness
         from .stats import render_readiness
 
         console.print()
-        console.print(render_readiness(readiness(ExamPlan(exam), items, states, now)))
+        console.print(render_readiness(readiness(ExamPlan(exam), items, states, now), t))
     return 0

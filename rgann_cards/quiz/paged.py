@@ -101,5 +101,5 @@ def ask_paged(session: "Session", item: Item) -> tuple[int | None, int]:
 
 
 def _points(item: Item, checklist: list[bool]) -> RenderableType:
-    return Group(Text(""), Text("Key points — which did you recall?", style="heading"),
+    return Group(Text(""), Text(screens.T.key_points + screens.T.quiz_which_recalled, style="heading"),
                  screens.key_points(item, checklist))

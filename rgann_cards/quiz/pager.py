@@ -33,15 +33,15 @@ PAGES = {PAGE_UP: -1, PAGE_DOWN: 1}
 HELP = "?"
 MIN_BODY = 3
 
-HELP_LINES = [
-    ("↑ / k, ↓ / j", "scroll one line"),
-    ("PgUp, PgDn", "scroll one page"),
-    ("Home, End", "go to the question, to the end"),
-    ("space", "show the answer"),
-    ("1 2 3 4", "grade: Again, Hard, Good, Easy"),
-    ("enter", "accept the suggested grade (key points)"),
-    ("q", "quit (every answer so far is saved)"),
-    ("?", "this help; any key returns"),
+HELP_LINES = [  # key, catalogue key of what it does
+    ("↑ / k, ↓ / j", "help_line"),
+    ("PgUp, PgDn", "help_page"),
+    ("Home, End", "help_ends"),
+    ("space", "help_show"),
+    ("1 2 3 4", "help_grade"),
+    ("enter", "help_enter"),
+    ("q", "help_quit"),
+    ("?", "help_help"),
 ]
 
 
@@ -149,14 +149,17 @@ class Pager:
     def _help(self, head, width: int, rows: int) -> None:
         from rich.table import Table
 
+        from . import screens  # the session's language
+
+        t = screens.T
         grid = Table.grid(padding=(0, 2))
         grid.add_column(no_wrap=True, style="key")
         grid.add_column()
         for key, what in HELP_LINES:
-            grid.add_row(key, what)
-        body = self.lines(Group(Text("Keys", style="heading"), Text(""), grid), width)
+            grid.add_row(key, t[what])
+        body = self.lines(Group(Text(t.help_keys, style="heading"), Text(""), grid), width)
         height = max(rows - len(head) - 2, MIN_BODY)
         self._draw(head, body[:height], height, self._status(0, height, width),
-                   self.lines(Text("any key returns", style="muted"), width))
+                   self.lines(Text(t.help_return, style="muted"), width))
         while self.keys.read() == RESIZE:
             pass

@@ -122,27 +122,28 @@ def _bars(rows: list[tuple[str, int]]):
     return grid
 
 
-def render_readiness(r):
+def render_readiness(r, t: Messages | None = None):
     """The exam block of `stats`: days left, predicted exam-day recall per deck and overall, reviews needed."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
+    t = t or messages("en")
     exam = r.exam
+    head = t.exam_heading.ljust(11)
     if r.days_left <= 0:
-        when = "today" if r.days_left == 0 else f"{-r.days_left} day{'s' if r.days_left != -1 else ''} ago"
-        return Text.assemble(("Exam       ", "heading"), f"{exam.day.isoformat()}, {when}")
-    parts = [Text.assemble(("Exam       ", "heading"), f"{exam.day.isoformat()}, in {r.days_left} "
-                           f"day{'s' if r.days_left != 1 else ''} · target {100 * exam.target:.0f}% recall on the day"),
-             Text(f"           predicted recall on the day if you stop now: {100 * r.overall:.0f}% overall")]
+        when = t.exam_today if r.days_left == 0 else t.n("exam_days_ago", -r.days_left)
+        return Text.assemble((head, "heading"), f"{exam.day.isoformat()}, {when}")
+    parts = [Text.assemble((head, "heading"), f"{exam.day.isoformat()}, "
+                           + t.n("exam_in_days", r.days_left, target=f"{100 * exam.target:.0f}")),
+             Text("           " + t.format("exam_predicted", overall=f"{100 * r.overall:.0f}"))]
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True, overflow="ellipsis", max_width=58)
     grid.add_column(no_wrap=True, justify="right")
     grid.add_column(no_wrap=True, style="muted")
     for deck, value, count in r.per_deck:
         name = deck.split("::", 1)[-1].replace("::", " › ")
-        grid.add_row(Text("           " + name), f"{100 * value:.0f}%", f"({count} item{'s' if count != 1 else ''})")
+        grid.add_row(Text("           " + name), f"{100 * value:.0f}%", f"({t.n('exam_items', count)})")
     parts.append(grid)
-    parts.append(Text(f"           to reach it: about {r.per_day} reviews a day ({r.reviews_needed} in "
-                      "all, answering Good)"))
+    parts.append(Text("           " + t.format("exam_to_reach", per_day=r.per_day, needed=r.reviews_needed)))
     return Group(*parts)

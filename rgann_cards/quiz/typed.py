@@ -32,17 +32,18 @@ def parse_number(typed: str, unit: str | None = None) -> float | None:
 
 def grade(item: Item, typed: str) -> tuple[int | None, Text]:
     """(suggested rating, the line that says why); (None, ...) if nothing was typed or it is not a number."""
+    t = _t()
     if not typed.strip():
-        return None, Text("No number typed: grade yourself.", style="muted")
+        return None, Text(t.typed_none, style="muted")
     value = parse_number(typed, item.unit)
     expected = describe(item.answer_value, item.tol, item.unit)
     if value is None:
-        return None, Text.assemble(f"'{typed.strip()}' is not a number; the answer is {expected}: grade yourself.")
+        return None, Text.assemble(t.format("typed_not_number", typed=typed.strip(), expected=expected))
     if accepts(item.answer_value, item.tol, value):
-        return 3, Text.assemble("Your answer ", (typed.strip(), "bold"), " is ", ("right", "good"),
-                                f": {expected}. Suggested Good.")
-    return 1, Text.assemble("Your answer ", (typed.strip(), "bold"), " is ", ("wrong", "again"),
-                            f": the answer is {expected}. Suggested Again.")
+        return 3, Text.assemble(t.typed_your, (typed.strip(), "bold"), t.typed_is, (t.typed_right, "good"),
+                                t.format("typed_right_tail", expected=expected))
+    return 1, Text.assemble(t.typed_your, (typed.strip(), "bold"), t.typed_is, (t.typed_wrong, "again"),
+                            t.format("typed_wrong_tail", expected=expected))
 
 
 def edit(buffer: str, key: str) -> str | None:
@@ -56,8 +57,15 @@ def edit(buffer: str, key: str) -> str | None:
 
 def prompt(buffer: str) -> Text:
     """The key line while typing: 'Your answer: 0.08_  [enter] check  [q] quit'."""
-    text = Text.assemble(("Your answer: ", "heading"), buffer, ("_", "muted"), "  ", ("[enter]", "key"),
-                         " check" if buffer else " show the answer")
+    t = _t()
+    text = Text.assemble((t.typed_prompt, "heading"), buffer, ("_", "muted"), "  ", ("[enter]", "key"),
+                         t.typed_check if buffer else t.typed_show)
     if not buffer:
-        text.append_text(Text.assemble("  ", ("[q]", "key"), " quit"))
+        text.append_text(Text.assemble("  ", ("[q]", "key"), " " + t.quiz_quit))
     return text
+
+
+def _t():
+    from . import screens  # the session's language, set once by screens.use_language
+
+    return screens.T
