@@ -31,8 +31,19 @@ _ENVIRONMENT = ("SOURCE_DATE_EPOCH", "RGANN_TEMPLATES")  # they change what a bu
 
 
 def _tree(directory: Path, pattern: str = "*") -> list[tuple[str, str]]:
-    files = sorted(p for p in directory.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
-    return [(p.relative_to(directory).as_posix(), _digest(p.read_bytes())) for p in files]
+    """Every entry the loader could meet, by name: files by content; links, directories and the rest by
+    what they are (never read through a link), so a new directory or link named *.yaml is a change too."""
+    entries = []
+    for p in sorted(directory.rglob(pattern)):
+        if "__pycache__" in p.parts:
+            continue
+        if p.is_symlink():
+            entries.append((p.relative_to(directory).as_posix(), "link " + os.readlink(p)))
+        elif p.is_file():
+            entries.append((p.relative_to(directory).as_posix(), _digest(p.read_bytes())))
+        elif pattern == "*":
+            entries.append((p.relative_to(directory).as_posix(), "dir" if p.is_dir() else "other"))
+    return entries
 
 
 def _digest(data: bytes) -> str:

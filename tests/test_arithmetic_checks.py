@@ -62,4 +62,4 @@ def test_json_and_html_show_computed(project: Path):
     sheet = (project / "dist" / "study-sheet.html").read_text("utf-8")
     assert "computed: 1 arithmetic check" in sheet
     assert '<li class="computed"><span class="claim">4 * 25 = 100</span>' in sheet
-    assert "marked\n  <em>computed</em> only recompute a stated number" in sheet
+    assert "A further check, marked computed, only recomputes a stated number." in sheet  # the catalogue's words

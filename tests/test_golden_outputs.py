@@ -11,7 +11,7 @@ import hashlib
 import pytest
 
 GOLDEN = {
-    "content/anki.lock": "831803070b5077ef2f27436d7362655a57af101b57038ff65a76026b1cd94801",
+    "content/anki.lock": "8b7cfd8388e9f43c30129fada32eb913950b0c8b540595d55feaa599da3615fc",
     "dist/answer-key.html": "06c80dde3911a36412c03b1f5a2702eeb5a9027dceae7d176edb0268e19c6de9",
     "dist/figures/autoencoder.svg": "5efee1e2ee42bb7c6b81a24f232596546e444b644a949a547a63b2e5196eba90",
     "dist/figures/birnn.svg": "758ea485f36aa48d45e19c13abf1549a77bf6ffc927f5cbee754ba4599678f54",
@@ -22,7 +22,7 @@ GOLDEN = {
     "dist/figures/residual_block.svg": "4d28b344c00693c06c5c9e9666052ee86142c7d05eb3b99976e2df65e51d43ec",
     "dist/figures/vae.svg": "c305585e4e11d3479d48e894e2af0f7d4a02cced1b3de4ba48ae6834dea189c5",
     "dist/quiz.html": "7ae10d9e007644a76dfdf32642ee7415ef2f70765a66845d686d966e3e28dc8b",
-    "dist/rgann.apkg": "c7605084bda43b64394c0e08de0d4026613d120a823e8efaa497a3fddb0e091e",
+    "dist/rgann.apkg": "6157667b0f6c580bc0295d7b7d8031721bd62e537e3cb8b6027b572d679fc9cb",
     "dist/rgann.json": "20863d91c5802c4d0e5cf99d8c63e3b8e1d7e86353c65f49fe3faa8309abd618",
     "dist/study-sheet.html": "9c38e27599c41899751fd26629355a1019d77be8a55c5181b8e261b736c6eb8f",
 }

@@ -48,7 +48,7 @@ def test_messages_quote_content_only_as_a_short_escaped_excerpt(project: Path):
     assert result.returncode == 1
     assert result.stderr == ("content/sheet01/task02-more.yaml:7:5: unknown key '" + "k" * 40 + "…' (allowed: "
                              "answer_value, tol, unit, id, label, points, tags, question, model_answer, answer, "
-                             "key_points, figure, sources, references, checks, cards)\n1 problem found; nothing was written.\n")
+                             "key_points, figure, answer_space, sources, references, checks, cards)\n1 problem found; nothing was written.\n")
 
 
 def test_built_outputs_hold_no_control_characters_and_the_json_is_strict(project: Path):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, copy_tree, require_module, run_cli
+from rgann_cards.export.anki_cloze import without_own_bbox
 from rgann_cards.markup import forbidden, problems, render, tex
 
 REASON = "(MathJax in Anki would turn it into links, styles or loaded code)"
@@ -131,7 +132,8 @@ def test_nothing_dangerous_reaches_anki(tmp_path: Path):
             shown += [card.question(), card.answer()]
         assert len(shown) == 6
         everything = "\n".join(shown)
-        assert not forbidden(everything)
+        # the one \bbox the cloze highlight writes itself (export/anki_cloze.py) is not content's
+        assert not forbidden(without_own_bbox(everything))
         # every delimiter the author wrote as text is broken; only the course's own math is typeset
         assert everything.count("\\<span></span>(") > 0
         for html in shown:
