@@ -16,7 +16,7 @@ from .errors import ContentError, Problem
 from .diagrams.render import DEFAULT_CACHE_DIR as DEFAULT_FIGURE_CACHE
 from .content.load import load_course
 from .content.media import figure_file
-from .content.lock import LOCK_NAME, now, read_lock
+from .lifecycle.lock import LOCK_NAME, now, read_lock
 from .content.model import Course
 from .checks.verify import Verification, verify
 
@@ -26,6 +26,7 @@ STUDY_SHEET_NAME = "study-sheet.html"
 QUIZ_NAME = "quiz.html"
 ANSWER_KEY_NAME = "answer-key.html"
 FIGURES_DIR = "figures"
+CHANGES_NAME = "CHANGES.md"
 
 
 @dataclass
@@ -96,9 +97,16 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
 
     With ``strict``, any warning is an error and nothing is written.
     """
+    from .lifecycle import guards, tombstones
+
     times: dict[str, float] = {}
     course, verification = load_and_verify(content_dir, times)
-    report = BuildReport(course, verification, seconds=times, warnings=list(course.warnings))
+    lock_path = Path(content_dir) / LOCK_NAME
+    clock = now()
+    lock = read_lock(lock_path, clock)
+    # a reused or kind-changed id stops here, before any output exists
+    guard, records = guards.guard_course(course, Path(content_dir), lock)
+    report = BuildReport(course, verification, seconds=times, warnings=[*course.warnings, *guard.warnings])
     outputs: dict[Path, bytes] = {}
     start = time.perf_counter()
     svgs = render_figures(course, cache_dir)
@@ -108,16 +116,21 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
     outputs.update({Path(dist_dir) / FIGURES_DIR / figure_file(name): svg for name, svg in svgs.items()})
     if "anki" in targets:
         from .export.anki import Media, build_notes, build_package
+        from .export.anki_tombstones import tombstone_notes
+        from .export.changes import render_changes
+        from .lifecycle.changes import changes_between
 
-        lock_path = Path(content_dir) / LOCK_NAME
-        clock = now()
-        lock = read_lock(lock_path, clock)
+        previous = lock.copy()
+        tombstones.retire_removed(lock, guard)
         verified = {ex.id: verification.verified_line(ex.id) for _, ex in course.exercises()}
         media = {name: Media.from_bytes(data, Path(figure_file(name)).suffix) for name, data in
                  {**course.media, **svgs}.items()}
-        notes = build_notes(course, verified, media)
+        notes = build_notes(course, verified, media) + tombstone_notes(lock, course.info.title, course.info.root_deck)
         outputs[Path(dist_dir) / APKG_NAME] = build_package(course, notes, list(media.values()), lock, clock)
+        tombstones.remember(lock, records)
         outputs[lock_path] = lock.to_bytes()
+        changes = changes_between(previous, lock, records)
+        outputs[Path(dist_dir) / CHANGES_NAME] = render_changes(changes, course.info.title, course.info.root_deck)
     if "html" in targets:
         from .export.html import render_answer_key, render_quiz, render_study_sheet, select
 

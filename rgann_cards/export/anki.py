@@ -19,13 +19,13 @@ from html import escape
 from pathlib import Path
 
 from .. import markup
-from ..content.lock import Lock, content_hash
+from ..lifecycle.identity import note_guid
+from ..lifecycle.lock import Lock, content_hash
 from .images import anki_images
 from ..content.model import Course, Deck, Exercise, Reference
 from ..content.numeric import with_answer
 from .anki_notetypes import ROOT_DECK_ID, SORT_FIELD, NoteTypeSpec, notetype_specs
 
-GUID_NAMESPACE = "rgann-cards"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can store; any fixed value would do
 
 
@@ -50,6 +50,7 @@ class NoteData:
     deck: str
     fields: tuple[str, ...]
     tags: tuple[str, ...]
+    tombstone: bool = False  # a removed note's notice: ships suspended, so new students never study it
 
     def digest(self) -> str:
         return content_hash(self.kind, self.fields, self.tags)
@@ -160,9 +161,15 @@ def build_package(course: Course, notes: list[NoteData], media: list[Media], loc
     class _Note(genanki.Note):
         """A note with its own modification time instead of the package-wide one."""
 
-        def __init__(self, mod: int, **kwargs):
+        def __init__(self, mod: int, suspend: bool, **kwargs):
             super().__init__(**kwargs)
             self.mod = mod
+            self.suspend = suspend
+
+        @property
+        def cards(self):
+            # only a new import gets these cards: Anki never changes an existing card's scheduling
+            return [genanki.Card(c.ord, suspend=True) for c in super().cards] if self.suspend else super().cards
 
         def write_to_db(self, cursor, timestamp, deck_id, id_gen):  # noqa: ARG002 - genanki hook
             super().write_to_db(cursor, self.mod, deck_id, id_gen)
@@ -173,18 +180,18 @@ def build_package(course: Course, notes: list[NoteData], media: list[Media], loc
         for kind, spec in specs.items()
     }
     decks = {course.info.root_deck: genanki.Deck(ROOT_DECK_ID, course.info.root_deck, description=escape(course.info.title))}
-    for deck in course.decks:
-        parts = course.full_deck_name(deck).split("::")
+    # a tombstone stays in its last deck, which the course may no longer have
+    for full_name in [course.full_deck_name(d) for d in course.decks] + [n.deck for n in notes]:
+        parts = full_name.split("::")
         for depth in range(2, len(parts) + 1):  # intermediate decks too, so none gets a random id
             name = "::".join(parts[:depth])
             decks.setdefault(name, genanki.Deck(deck_id(name), name))
     for due, note in enumerate(notes):
         decks[note.deck].add_note(_Note(
-            lock.stamp(note.yaml_id, note.digest(), clock),
+            lock.stamp(note.yaml_id, note.digest(), clock), note.tombstone,
             model=models[note.kind], fields=list(note.fields), tags=list(note.tags),
-            guid=genanki.guid_for(GUID_NAMESPACE, note.yaml_id), due=due,
+            guid=note_guid(note.yaml_id), due=due,
         ))
-    lock.prune({n.yaml_id for n in notes} | {f"notetype:{k}" for k in specs})
     return _zip(list(decks.values()), media, lock.created)
 
 
