@@ -16,7 +16,7 @@ from .identity import removed_tag
 from .lock import Lock
 from .records import KINDS, NoteRecord
 
-MOVE_HINT = "students move them with Browse > Change Deck"
+MOVE_HINT = "students can move them with Browse > Change Deck"
 
 
 @dataclass
@@ -129,8 +129,7 @@ def _check_decks(records: list[NoteRecord], live: dict[str, dict], result: Guard
             new_deck = group[0].deck
             result.warnings.append(Problem(group[0].deck_loc, (
                 f"deck '{old_deck}' was renamed to '{new_deck}': Anki keeps students' existing cards in "
-                f"'{old_deck}' and '{new_deck}' stays empty for them; they can rename the deck in Anki, or "
-                f"{MOVE_HINT}")))
+                f"'{old_deck}' and '{new_deck}' stays empty for them; they can rename the deck in Anki")))
             continue
         for record in group:
             result.warnings.append(Problem(record.loc, (

@@ -86,7 +86,7 @@ def summary(record: NoteRecord, changed_cloze: list[str] | None = None, limit: i
     """The answer in one short line (for the release notes), or None when it does not fit."""
     item = record.item
     if isinstance(item, Exercise):
-        text = item.answer.strip().splitlines()[0] if item.answer.strip() else ""
+        text = item.answer.strip().split("\n\n")[0]  # the first paragraph
     elif item.kind == "basic":
         text = item.back
     else:
