@@ -50,7 +50,6 @@ class NoteData:
     deck: str
     fields: tuple[str, ...]
     tags: tuple[str, ...]
-    tombstone: bool = False  # a removed note's notice: ships suspended, so new students never study it
 
     def digest(self) -> str:
         return content_hash(self.kind, self.fields, self.tags)
@@ -161,15 +160,9 @@ def build_package(course: Course, notes: list[NoteData], media: list[Media], loc
     class _Note(genanki.Note):
         """A note with its own modification time instead of the package-wide one."""
 
-        def __init__(self, mod: int, suspend: bool, **kwargs):
+        def __init__(self, mod: int, **kwargs):
             super().__init__(**kwargs)
             self.mod = mod
-            self.suspend = suspend
-
-        @property
-        def cards(self):
-            # only a new import gets these cards: Anki never changes an existing card's scheduling
-            return [genanki.Card(c.ord, suspend=True) for c in super().cards] if self.suspend else super().cards
 
         def write_to_db(self, cursor, timestamp, deck_id, id_gen):  # noqa: ARG002 - genanki hook
             super().write_to_db(cursor, self.mod, deck_id, id_gen)
@@ -188,7 +181,7 @@ def build_package(course: Course, notes: list[NoteData], media: list[Media], loc
             decks.setdefault(name, genanki.Deck(deck_id(name), name))
     for due, note in enumerate(notes):
         decks[note.deck].add_note(_Note(
-            lock.stamp(note.yaml_id, note.digest(), clock), note.tombstone,
+            lock.stamp(note.yaml_id, note.digest(), clock),
             model=models[note.kind], fields=list(note.fields), tags=list(note.tags),
             guid=note_guid(note.yaml_id), due=due,
         ))

@@ -47,5 +47,5 @@ def tombstone_notes(lock: Lock, course_title: str, root_deck: str) -> list:
     """A NoteData for every shippable tombstone, sorted by id, after the live notes."""
     return [NoteData(key, entry["kind"], entry["deck"],
                      tombstone_fields(entry["kind"], key, entry, course_title, root_deck),
-                     (removed_tag(root_deck),), tombstone=True)
+                     (removed_tag(root_deck),))
             for key, entry in shippable(lock)]

@@ -50,6 +50,9 @@ def changes_between(previous: Lock, current: Lock, records: list[NoteRecord]) ->
     now = current.notes()
     for record in records:
         old = before.get(record.id)
+        if old is None and record.id in previous.removed:
+            result.updated.append(Change(record.id, record.kind, record.deck, "back in the course"))
+            continue
         if old is None:
             result.added.append(Change(record.id, record.kind, record.deck))
             continue

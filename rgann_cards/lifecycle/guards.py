@@ -27,6 +27,7 @@ class GuardResult:
     warnings: list[Problem] = field(default_factory=list)
     renames: dict[str, str] = field(default_factory=dict)  # removed id -> the new id with the same text
     removed: list[str] = field(default_factory=list)  # ids that become tombstones in this build
+    restored: list[str] = field(default_factory=list)  # tombstones whose very card is back (same kind and text)
 
 
 def check(records: list[NoteRecord], lock: Lock, root_deck: str, content_dir: Path) -> GuardResult:
@@ -37,7 +38,15 @@ def check(records: list[NoteRecord], lock: Lock, root_deck: str, content_dir: Pa
     result.removed = sorted(k for k in live if k not in current)
     for record in records:
         if record.id in lock.removed:
-            result.errors.append(Problem(record.loc, _reuse_message(record.id, lock.removed[record.id])))
+            tomb = lock.removed[record.id]
+            if (tomb.get("kind"), tomb.get("text")) == (record.kind, record.text):
+                # the same card back under its own id is no reuse: its reviews belong to it
+                result.restored.append(record.id)
+                result.warnings.append(Problem(record.loc, (
+                    f"'{record.id}' is back in the course with its old text: it replaces its removed note again "
+                    f"and students keep its reviews")))
+            else:
+                result.errors.append(Problem(record.loc, _reuse_message(record.id, tomb)))
             continue
         old = live.get(record.id)
         if old is None:

@@ -84,6 +84,12 @@ class Lock:
         entry = self.entries.pop(key)
         self.removed[key] = {**entry, "replaced_by": replaced_by}
 
+    def restore(self, key: str) -> None:
+        """Bring a tombstone back to life; its stamp is bumped because its content changes again."""
+        entry = self.removed.pop(key)
+        entry.pop("replaced_by", None)
+        self.entries[key] = entry
+
     def copy(self) -> "Lock":
         return copy.deepcopy(self)
 

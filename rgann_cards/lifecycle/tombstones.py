@@ -15,7 +15,9 @@ from .records import NoteRecord
 
 
 def retire_removed(lock: Lock, guards: GuardResult) -> None:
-    """Move this build's removed ids into the tombstones; link likely renames to their new ids."""
+    """Move this build's removed ids into the tombstones, and restored ones back; link likely renames."""
+    for key in guards.restored:
+        lock.restore(key)
     for key in guards.removed:
         lock.retire(key, guards.renames.get(key))
     for old, new in guards.renames.items():
