@@ -384,3 +384,21 @@ def test_note_marked_after_the_release_is_named_as_skipped(project: Path, capsys
     assert log["updated"] == []  # Anki really skipped it, as diff said
     assert "not in general" not in student.note("fx-t1b-kl")["Answer"]
 
+
+
+def test_note_marked_before_the_release_loses_the_mark_and_diff_says_so(project: Path, capsys):
+    """The other side of "if newer": a release stamped after the student's change replaces fields and tags."""
+    import time
+
+    student = Student(project)
+    note = student.note("fx-t1b-kl")
+    note.add_tag("marked")
+    student.col.update_note(note)
+    _edit(BASICS, "No. For", "No, not in general. For")
+    _build(project, int(time.time()) + 86_400)  # built after the student marked the note
+    with student.closed():
+        code, result = _diff(capsys, "--collection", str(student.path))
+    assert (_counts(result), code) == ({"updated": 1, "unchanged": 8, "tags_dropped": 1}, 3)
+    assert [n["dropped_tags"] for n in result["notes"] if n["id"] == "fx-t1b-kl"] == [["marked"]]
+    student.import_v2(project, "student marked the note before the release")
+    assert student.note("fx-t1b-kl").tags == ["sheet01", "task01"]  # Anki dropped the mark, as diff said

@@ -24,9 +24,10 @@ LABELS = {
     "kind_changed": "kind changed (will conflict)",
     "skipped": "will be skipped by 'update if newer'",
     "lost": "gone without a tombstone",
+    "tags_dropped": "updated, dropping tags you have",
 }
-# what makes an import unsafe: history or a fix that would not arrive, or a move Anki will not do
-UNSAFE = ("moved", "kind_changed", "skipped", "lost")
+# what makes an import unsafe: history, tags or a fix that would not arrive, or a move Anki will not do
+UNSAFE = ("moved", "kind_changed", "skipped", "lost", "tags_dropped")
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,11 @@ class NoteDiff:
     status: str
     deck: str
     old_deck: str | None = None  # set when the package has it in another deck than the old side
+    dropped_tags: tuple[str, ...] = ()  # tags in the collection that the update replaces (marked, your own)
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "status": self.status, "deck": self.deck, "moved_from": self.old_deck}
+        return {"id": self.id, "status": self.status, "deck": self.deck, "moved_from": self.old_deck,
+                "dropped_tags": list(self.dropped_tags)}
 
 
 @dataclass
@@ -56,6 +59,7 @@ class Diff:
         for note in self.notes:
             counts[note.status] += 1
             counts["moved"] += note.old_deck is not None
+            counts["tags_dropped"] += bool(note.dropped_tags)
         return counts
 
     @property
@@ -85,6 +89,7 @@ def compare(new: dict[str, SideNote], old: dict[str, SideNote], removed_tag: str
     """Classify every note of the new package against the old side, and find notes that silently vanished."""
     diff = Diff(new_name, old_name, against)
     ours = {n.mid for n in new.values()}
+    course_tags = frozenset().union(*(n.tags for n in new.values()))
     for guid, note in new.items():
         before = old.get(guid)
         if before is None:
@@ -93,7 +98,11 @@ def compare(new: dict[str, SideNote], old: dict[str, SideNote], removed_tag: str
             continue
         status = _status(note, before, removed_tag)
         moved = before.deck != note.deck and status not in ("kind_changed", "removed")
-        diff.notes.append(NoteDiff(note.id, status, note.deck, before.deck if moved else None))
+        # Anki replaces a note's tags with the package's when it updates it. Tags the course uses anywhere
+        # are the course's to move; the others (marked, leech, the student's own) would be lost.
+        own = before.tags - note.tags - course_tags
+        dropped = tuple(sorted(own)) if status == "updated" and against == "collection" else ()
+        diff.notes.append(NoteDiff(note.id, status, note.deck, before.deck if moved else None, dropped))
     for guid, note in old.items():
         if guid not in new and note.mid in ours:
             diff.notes.append(NoteDiff(note.id, "lost", note.deck))
@@ -115,13 +124,14 @@ def render(diff: Diff) -> str:
     counts = diff.counts()
     width = max(len(v) for v in LABELS.values())
     lines = [f"{diff.new_name} compared with {diff.against} {diff.old_name}:"]
-    lines += [f"  {LABELS[s]:<{width}}  {counts[s]}" for s in LABELS if counts[s] or s != "lost"]
+    lines += [f"  {LABELS[s]:<{width}}  {counts[s]}" for s in LABELS if counts[s] or s not in ("lost", "tags_dropped")]
     changed = [n for n in diff.notes if n.status != "unchanged" or n.old_deck]
     if changed:
         lines.append("")
         for note in changed:
             moved = f", moved from '{note.old_deck}' (your cards stay there)" if note.old_deck else ""
-            lines.append(f"  {note.status:<12}  {note.id}  ({note.deck}{moved})")
+            dropped = f", drops the tags {' '.join(note.dropped_tags)}" if note.dropped_tags else ""
+            lines.append(f"  {note.status:<12}  {note.id}  ({note.deck}{moved}{dropped})")
     if counts["moved"]:
         lines += ["", "Anki never moves cards you already have to another deck: after importing, move them "
                       "yourself (Browse > Change Deck) or rename the old deck."]
@@ -129,6 +139,11 @@ def render(diff: Diff) -> str:
         lines += ["", "A note whose kind changed cannot be updated: Anki keeps the old note ('conflicting')."]
     if counts["lost"]:
         lines += ["", "Notes gone without a tombstone stay in your collection and keep being scheduled."]
+    if counts["updated"] and diff.against == "collection":
+        lines += ["", "Updated notes take the release's fields and tags: what you changed in these notes before "
+                      "this release was built is replaced."]
+    if counts["tags_dropped"]:
+        lines += ["Re-add the dropped tags after importing (in the browser: Notes > Add Tags)."]
     if counts["skipped"]:
         lines += ["", SKIP_HELP.format(count=counts["skipped"], s="s" if counts["skipped"] != 1 else "")]
     lines += ["", "Safe to import." if diff.safe else "Importing would lose or skip something (see above)."]
