@@ -118,7 +118,7 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
         from .export.anki import Media, build_notes, build_package
         from .export.anki_tombstones import tombstone_notes
         from .export.changes import render_changes
-        from .lifecycle.changes import changes_between
+        from .lifecycle.changes import release_notes
 
         previous = lock.copy()
         tombstones.retire_removed(lock, guard)
@@ -128,9 +128,9 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
         notes = build_notes(course, verified, media) + tombstone_notes(lock, course.info.title, course.info.root_deck)
         outputs[Path(dist_dir) / APKG_NAME] = build_package(course, notes, list(media.values()), lock, clock)
         tombstones.remember(lock, records)
-        outputs[lock_path] = lock.to_bytes()
-        changes = changes_between(previous, lock, records)
+        changes = release_notes(previous, lock, records)
         outputs[Path(dist_dir) / CHANGES_NAME] = render_changes(changes, course.info.title, course.info.root_deck)
+        outputs[lock_path] = lock.to_bytes()
     if "html" in targets:
         from .export.html import render_answer_key, render_quiz, render_study_sheet, select
 

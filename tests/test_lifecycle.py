@@ -52,8 +52,8 @@ def test_version_1_lock_migrates_without_changing_a_stamp_or_the_package(built: 
     report = _build(built, E1 + 999)  # a later clock: any stamp the migration lost would show
     assert report.warnings == []
     assert (built / "dist" / "rgann.apkg").read_bytes() == package
-    assert lock_path.read_bytes() == v2_lock
-    migrated = json.loads(v2_lock)
+    migrated, original = json.loads(lock_path.read_text("utf-8")), json.loads(v2_lock)
+    assert (migrated["entries"], migrated["removed"]) == (original["entries"], original["removed"])
     assert {k: (v["sha256"], v["mod"]) for k, v in migrated["entries"].items()} == {
         k: (v["sha256"], v["mod"]) for k, v in v1["entries"].items()}
     assert migrated["version"] == 2 and migrated["removed"] == {}

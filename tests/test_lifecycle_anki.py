@@ -197,6 +197,7 @@ def test_removed_card_ships_as_tagged_tombstone(project: Path, capsys):
     first = (project / "dist" / "rgann.apkg").read_bytes()
     assert _warnings(_build(project, E2 + 10)) == []
     assert (project / "dist" / "rgann.apkg").read_bytes() == first
+    assert (project / "dist" / "CHANGES.md").read_text("utf-8") == changes  # the notes survive a rebuild
 
 
 def test_rename_warns_and_the_tombstone_points_to_the_new_id(project: Path, capsys):

@@ -43,8 +43,8 @@ def _sections(changes: Changes, deck: str) -> list[str]:
 def render_changes(changes: Changes, title: str, root_deck: str) -> bytes:
     """The release notes as Markdown (English for now; content stays in the author's language)."""
     out = [f"# Changes to {title}", ""]
-    if changes.first:
-        count = len(changes.added)
+    if changes.first_release:
+        count = changes.first_release
         out.append(f"First release: {count} note{'s' if count != 1 else ''}.")
         return ("\n".join(out) + "\n").encode("utf-8")
     if changes.empty():
@@ -52,7 +52,7 @@ def render_changes(changes: Changes, title: str, root_deck: str) -> bytes:
         return ("\n".join(out) + "\n").encode("utf-8")
     counts = [(len(changes.added), "new"), (len(changes.updated), "changed"), (len(changes.removed), "removed"),
               (len(changes.moved), "moved to another deck")]
-    out.append("Since the previous build: " + ", ".join(f"{n} {what}" for n, what in counts if n) + ".")
+    out.append("In the latest update: " + ", ".join(f"{n} {what}" for n, what in counts if n) + ".")
     for old, new in sorted(changes.renamed_decks.items()):
         out += ["", f"Deck renamed: '{old}' is now '{new}'."]
     for deck in changes.decks():

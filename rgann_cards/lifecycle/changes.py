@@ -1,8 +1,12 @@
-"""What changed between two lock states, by deck: the data behind dist/CHANGES.md."""
+"""What changed between two lock states, by deck: the data behind dist/CHANGES.md.
+
+The lock keeps the last non-empty change set, so that rebuilding without a change
+(CI, `make test`) writes the same release notes instead of "no changes".
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from .lock import Lock
 from .records import NoteRecord, summary
@@ -25,7 +29,7 @@ class Change:
 class Changes:
     """Added, updated, removed and moved notes, and whole decks renamed."""
 
-    first: bool = False
+    first_release: int = 0  # a first build: how many notes (nothing else is listed)
     deck_order: list[str] = field(default_factory=list)
     added: list[Change] = field(default_factory=list)
     updated: list[Change] = field(default_factory=list)
@@ -34,7 +38,23 @@ class Changes:
     renamed_decks: dict[str, str] = field(default_factory=dict)  # old name -> new name
 
     def empty(self) -> bool:
-        return not (self.added or self.updated or self.removed or self.moved)
+        return not self.first_release and not (self.added or self.updated or self.removed or self.moved)
+
+    def to_dict(self) -> dict:
+        """For the lock: everything but the deck order, which comes from the course."""
+        data = asdict(self)
+        del data["deck_order"]
+        for key in ("added", "updated", "removed", "moved"):  # only what differs from the defaults
+            data[key] = [{k: v for k, v in c.items() if v not in (None, ())} for c in data[key]]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict, deck_order: list[str]) -> "Changes":
+        def changes(key: str) -> list[Change]:
+            return [Change(**{**c, "removed_cloze": tuple(c.get("removed_cloze", ()))}) for c in data[key]]
+
+        return cls(int(data["first_release"]), deck_order, changes("added"), changes("updated"), changes("removed"),
+                   changes("moved"), dict(data["renamed_decks"]))
 
     def decks(self) -> list[str]:
         """Every deck with a change: the course's decks in course order, then decks that are gone."""
@@ -45,8 +65,10 @@ class Changes:
 def changes_between(previous: Lock, current: Lock, records: list[NoteRecord]) -> Changes:
     """Compare the lock before this build with the lock after it."""
     before = previous.notes()
-    result = Changes(first=not before and not previous.removed)
-    result.deck_order = list(dict.fromkeys(r.deck for r in records))
+    result = Changes(deck_order=list(dict.fromkeys(r.deck for r in records)))
+    if not before and not previous.removed:
+        result.first_release = len(records)
+        return result
     now = current.notes()
     for record in records:
         old = before.get(record.id)
@@ -77,3 +99,12 @@ def changes_between(previous: Lock, current: Lock, records: list[NoteRecord]) ->
         if len(new) == 1 and old_deck not in current_decks and not left:
             result.renamed_decks[old_deck] = next(iter(new))
     return result
+
+
+def release_notes(previous: Lock, current: Lock, records: list[NoteRecord]) -> Changes:
+    """This build's changes; or, when it changed nothing, the last build's that did (kept in the lock)."""
+    changes = changes_between(previous, current, records)
+    if changes.empty() and current.last_changes is not None:
+        return Changes.from_dict(current.last_changes, changes.deck_order)
+    current.last_changes = changes.to_dict()
+    return changes

@@ -56,6 +56,7 @@ class Lock:
     created: int
     entries: dict[str, dict] = field(default_factory=dict)
     removed: dict[str, dict] = field(default_factory=dict)
+    last_changes: dict | None = None  # the last build's release notes that had any change (lifecycle.changes)
 
     def stamp(self, key: str, digest: str, clock: int) -> int:
         """The modification time for ``key`` with content ``digest``; bumps it only when the content changed.
@@ -95,7 +96,7 @@ class Lock:
 
     def to_bytes(self) -> bytes:
         data = {"version": LOCK_VERSION, "created": self.created, "entries": _sorted(self.entries),
-                "removed": _sorted(self.removed)}
+                "removed": _sorted(self.removed), "last_changes": self.last_changes}
         return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -131,7 +132,10 @@ def read_lock(path: Path, clock: int) -> Lock:
         removed = {str(k): _entry(v, tombstone=True) for k, v in data.get("removed", {}).items()}
         if set(entries) & set(removed):
             raise ValueError(f"ids both live and removed: {', '.join(sorted(set(entries) & set(removed)))}")
-        return Lock(created=int(data["created"]), entries=entries, removed=removed)
+        last = data.get("last_changes")
+        if last is not None and not isinstance(last, dict):
+            raise ValueError("'last_changes' is not a mapping")
+        return Lock(created=int(data["created"]), entries=entries, removed=removed, last_changes=last)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ContentError.at(
             SourceLocation(display_path(path)),

@@ -79,7 +79,7 @@ def note_records(course: Course, content_dir: Path) -> list[NoteRecord]:
     return records
 
 
-_MARKUP = re.compile(r"\s+")
+_SPACES = re.compile(r"\s+")
 
 
 def summary(record: NoteRecord, changed_cloze: list[str] | None = None, limit: int = 100) -> str | None:
@@ -93,5 +93,5 @@ def summary(record: NoteRecord, changed_cloze: list[str] | None = None, limit: i
         _, clozes = split_clozes(item.cloze)
         wanted = set(changed_cloze or [str(c.number) for c in clozes])
         text = "; ".join(f"c{c.number}: {c.content}" for c in clozes if str(c.number) in wanted)
-    line = _MARKUP.sub(" ", text).strip()
+    line = _SPACES.sub(" ", text).strip()
     return line if line and len(line) <= limit else None
