@@ -377,7 +377,7 @@ def test_note_marked_after_the_release_is_named_as_skipped(project: Path, capsys
 
         assert main(["diff", "--collection", str(student.path)]) == 3
         text = capsys.readouterr().out
-    assert (_counts(result), code) == ({"skipped": 1, "unchanged": 8}, 3)
+    assert (_counts(result), code, result["version"]) == ({"skipped": 1, "unchanged": 8}, 3, 1)
     assert _statuses(result) == {"fx-t1b-kl": "skipped"}
     assert "  skipped       fx-t1b-kl  (FIX::Sheet 01::Task 1 · Basics)" in text
     assert '"always": takes the course\'s fix; your edits to these notes (fields and tags) are lost.' in text

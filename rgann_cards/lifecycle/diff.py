@@ -68,7 +68,7 @@ class Diff:
         return not any(counts[s] for s in UNSAFE)
 
     def to_json(self) -> str:
-        data = {"new": self.new_name, "old": self.old_name, "against": self.against, "safe": self.safe,
+        data = {"version": 1, "new": self.new_name, "old": self.old_name, "against": self.against, "safe": self.safe,
                 "counts": self.counts(), "notes": [n.as_dict() for n in self.notes]}
         return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
