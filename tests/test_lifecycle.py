@@ -151,3 +151,18 @@ def test_diff_opens_the_collection_read_only(built: Path, tmp_path: Path, capsys
     finally:
         subprocess.run(["umount", str(folder)], check=True)
     assert sorted(p.name for p in folder.iterdir()) == ["collection.anki2"]
+
+
+@pytest.mark.parametrize("old_tags, old_mod, against, status, dropped", [
+    ({"sheet01", "gan"}, 100, "package", "updated", ()),  # the course dropped a tag: Anki updates (newer)
+    ({"sheet01", "marked"}, 300, "collection", "unchanged", ()),  # marked after the stamp: nothing to bring
+    ({"sheet01", "marked"}, 100, "collection", "updated", ("marked",)),  # marked before: the update drops it
+])
+def test_diff_rules_for_tags(old_tags, old_mod, against, status, dropped):
+    from rgann_cards.lifecycle.diff import compare
+    from rgann_cards.lifecycle.sides import SideNote
+
+    new = SideNote("g", 1, "Basic", 200, ("x", "front"), frozenset({"sheet01"}), "FIX::A")
+    old = SideNote("g", 1, "Basic", old_mod, ("x", "front"), frozenset(old_tags), "FIX::A")
+    diff = compare({"g": new}, {"g": old}, "fix::removed", new_name="new", old_name="old", against=against)
+    assert [(n.status, n.dropped_tags) for n in diff.notes] == [(status, dropped)]

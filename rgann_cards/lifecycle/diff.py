@@ -76,8 +76,8 @@ class Diff:
 def _status(new: SideNote, old: SideNote, removed_tag: str) -> str:
     if new.mid != old.mid:
         return "kind_changed"
-    # the student's own tags (marked, leech, their own) are no change from the course
-    if new.fields == old.fields and new.tags <= old.tags:
+    # tags the student added later (marked, leech, their own) are no change from the course
+    if new.fields == old.fields and (new.tags == old.tags or (new.tags <= old.tags and new.mod <= old.mod)):
         return "unchanged"
     if new.mod <= old.mod:
         return "skipped"
