@@ -125,11 +125,11 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
         verified = {ex.id: verification.verified_line(ex.id) for _, ex in course.exercises()}
         media = {name: Media.from_bytes(data, Path(figure_file(name)).suffix) for name, data in
                  {**course.media, **svgs}.items()}
-        notes = build_notes(course, verified, media) + tombstone_notes(lock, course.info.title, course.info.root_deck)
+        notes = build_notes(course, verified, media) + tombstone_notes(lock, course.info)
         outputs[Path(dist_dir) / APKG_NAME] = build_package(course, notes, list(media.values()), lock, clock)
         tombstones.remember(lock, records)
         changes = release_notes(previous, lock, records)
-        outputs[Path(dist_dir) / CHANGES_NAME] = render_changes(changes, course.info.title, course.info.root_deck)
+        outputs[Path(dist_dir) / CHANGES_NAME] = render_changes(changes, course.info)
         outputs[lock_path] = lock.to_bytes()
     if "html" in targets:
         from .export.html import render_answer_key, render_quiz, render_study_sheet, select

@@ -164,5 +164,5 @@ def test_diff_rules_for_tags(old_tags, old_mod, against, status, dropped):
 
     new = SideNote("g", 1, "Basic", 200, ("x", "front"), frozenset({"sheet01"}), "FIX::A")
     old = SideNote("g", 1, "Basic", old_mod, ("x", "front"), frozenset(old_tags), "FIX::A")
-    diff = compare({"g": new}, {"g": old}, "fix::removed", new_name="new", old_name="old", against=against)
+    diff = compare({"g": new}, {"g": old}, new_name="new", old_name="old", against=against)
     assert [(n.status, n.dropped_tags) for n in diff.notes] == [(status, dropped)]

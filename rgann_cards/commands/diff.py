@@ -32,7 +32,6 @@ def run(args) -> int:
     from ..build import APKG_NAME
     from ..errors import UsageError
     from ..lifecycle.diff import compare, render
-    from ..lifecycle.identity import removed_tag
     from ..lifecycle.sides import read_notes, read_package
 
     if (args.old is None) == (args.collection is None):
@@ -43,9 +42,7 @@ def run(args) -> int:
             raise UsageError(f"no such file: {path}")
     new = read_package(new_path)
     old = read_package(args.old) if args.old else read_notes(args.collection)
-    roots = sorted({n.deck.split("::")[0] for n in new.values() if n.deck})
-    tag = removed_tag(roots[0]) if roots else ""
-    diff = compare(new, old, tag, new_name=str(new_path), old_name=str(args.old or args.collection),
+    diff = compare(new, old, new_name=str(new_path), old_name=str(args.old or args.collection),
                    against="package" if args.old else "collection")
     print(diff.to_json() if args.json else render(diff), end="" if args.json else "\n")
     return 0 if diff.safe else EXIT_UNSAFE

@@ -183,7 +183,7 @@ def build_package(course: Course, notes: list[NoteData], media: list[Media], loc
         decks[note.deck].add_note(_Note(
             lock.stamp(note.yaml_id, note.digest(), clock),
             model=models[note.kind], fields=list(note.fields), tags=list(note.tags),
-            guid=note_guid(note.yaml_id), due=due,
+            guid=note_guid(course.info, note.yaml_id), due=due,
         ))
     return _zip(list(decks.values()), media, lock.created)
 

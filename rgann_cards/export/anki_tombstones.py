@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
+from ..content.model import CourseInfo
 from ..lifecycle.identity import removed_tag
 from ..lifecycle.tombstones import shippable
 from ..lifecycle.lock import Lock
@@ -26,15 +27,15 @@ def notice(key: str, entry: dict, course_title: str) -> str:
     return "".join(f"<p>{line}</p>" for line in lines)
 
 
-def what_to_do(root_deck: str) -> str:
-    tag = escape(removed_tag(root_deck))
+def what_to_do(info: CourseInfo) -> str:
+    tag = escape(removed_tag(info))
     return (f"<p>Find every removed card with the search <code>tag:{tag}</code> in Anki's browser, then delete "
             f"them, or suspend them to keep their review history.</p>")
 
 
-def tombstone_fields(kind: str, key: str, entry: dict, course_title: str, root_deck: str) -> tuple[str, ...]:
+def tombstone_fields(kind: str, key: str, entry: dict, info: CourseInfo) -> tuple[str, ...]:
     """The fields of the tombstone note, in the note type's field order."""
-    text, todo = notice(key, entry, course_title), what_to_do(root_deck)
+    text, todo = notice(key, entry, info.title), what_to_do(info)
     if kind == "cloze":
         numbers = sorted(int(n) for n in entry.get("cloze") or {"1": ""})
         text += "".join(f"<p>{{{{c{n}::removed}}}}</p>" for n in numbers)
@@ -43,9 +44,8 @@ def tombstone_fields(kind: str, key: str, entry: dict, course_title: str, root_d
     return tuple(values.get(name, "") for name in FIELDS[kind])
 
 
-def tombstone_notes(lock: Lock, course_title: str, root_deck: str) -> list:
+def tombstone_notes(lock: Lock, info: CourseInfo) -> list[NoteData]:
     """A NoteData for every shippable tombstone, sorted by id, after the live notes."""
     return [NoteData(key, entry["kind"], entry["deck"],
-                     tombstone_fields(entry["kind"], key, entry, course_title, root_deck),
-                     (removed_tag(root_deck),))
+                     tombstone_fields(entry["kind"], key, entry, info), (removed_tag(info),))
             for key, entry in shippable(lock)]

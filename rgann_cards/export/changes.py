@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..content.model import CourseInfo
 from ..lifecycle.changes import Change, Changes
 from ..lifecycle.identity import removed_tag
 from ..lifecycle.records import KINDS
@@ -40,9 +41,9 @@ def _sections(changes: Changes, deck: str) -> list[str]:
     return out
 
 
-def render_changes(changes: Changes, title: str, root_deck: str) -> bytes:
+def render_changes(changes: Changes, info: CourseInfo) -> bytes:
     """The release notes as Markdown (English for now; content stays in the author's language)."""
-    out = [f"# Changes to {title}", ""]
+    out = [f"# Changes to {info.title}", ""]
     if changes.first_release:
         count = changes.first_release
         out.append(f"First release: {count} note{'s' if count != 1 else ''}.")
@@ -59,7 +60,7 @@ def render_changes(changes: Changes, title: str, root_deck: str) -> bytes:
         out += ["", f"## {deck}", *_sections(changes, deck)]
     todo = []
     if changes.removed:
-        todo.append(f"- Removed cards: in Anki's browser, search `tag:{removed_tag(root_deck)}`, then delete "
+        todo.append(f"- Removed cards: in Anki's browser, search `tag:{removed_tag(info)}`, then delete "
                     f"them, or suspend them to keep their review history.")
     if any(c.removed_cloze for c in changes.updated):
         todo.append("- Removed cloze deletions: Tools > Empty Cards deletes the cards they leave empty.")

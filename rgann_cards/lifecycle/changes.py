@@ -95,8 +95,7 @@ def changes_between(previous: Lock, current: Lock, records: list[NoteRecord]) ->
     for change in result.moved:
         targets.setdefault(change.old_deck, set()).add(change.deck)
     for old_deck, new in targets.items():
-        left = [k for k, v in before.items() if v.get("deck") == old_deck and k in now and now[k].get("deck") == old_deck]
-        if len(new) == 1 and old_deck not in current_decks and not left:
+        if len(new) == 1 and old_deck not in current_decks:  # every note of the old deck went to one new deck
             result.renamed_decks[old_deck] = next(iter(new))
     return result
 

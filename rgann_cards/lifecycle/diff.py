@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from .identity import removed_tag_in
 from .sides import SideNote
 
 STATUSES = ("added", "updated", "unchanged", "removed", "kind_changed", "skipped", "lost")
@@ -84,10 +85,11 @@ def _status(new: SideNote, old: SideNote, removed_tag: str) -> str:
     return "removed" if removed_tag in new.tags and removed_tag not in old.tags else "updated"
 
 
-def compare(new: dict[str, SideNote], old: dict[str, SideNote], removed_tag: str, *, new_name: str,
-            old_name: str, against: str) -> Diff:
+def compare(new: dict[str, SideNote], old: dict[str, SideNote], *, new_name: str, old_name: str,
+            against: str) -> Diff:
     """Classify every note of the new package against the old side, and find notes that silently vanished."""
     diff = Diff(new_name, old_name, against)
+    removed_tag = removed_tag_in(n.tags for n in new.values()) or ""
     ours = {n.mid for n in new.values()}
     course_tags = frozenset().union(*(n.tags for n in new.values()))
     for guid, note in new.items():

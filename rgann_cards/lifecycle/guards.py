@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..content.model import CourseInfo
 from ..errors import Problem, SourceLocation, display_path
 from .identity import removed_tag
 from .lock import Lock
@@ -30,7 +31,7 @@ class GuardResult:
     restored: list[str] = field(default_factory=list)  # tombstones whose very card is back (same kind and text)
 
 
-def check(records: list[NoteRecord], lock: Lock, root_deck: str, content_dir: Path) -> GuardResult:
+def check(records: list[NoteRecord], lock: Lock, info: CourseInfo, content_dir: Path) -> GuardResult:
     """Every guard, in one pass: reused ids, changed kinds, renumbered clozes, removals, renames, deck moves."""
     result = GuardResult()
     live = lock.notes()
@@ -57,7 +58,7 @@ def check(records: list[NoteRecord], lock: Lock, root_deck: str, content_dir: Pa
         _check_cloze(record, old.get("cloze") or {}, result)
     _find_renames(records, lock, result)
     for key in result.removed:
-        result.warnings.append(_removed_warning(key, live[key], result.renames.get(key), root_deck, content_dir))
+        result.warnings.append(_removed_warning(key, live[key], result.renames.get(key), info, content_dir))
     _check_decks(records, live, result)
     return result
 
@@ -110,7 +111,7 @@ def _find_renames(records: list[NoteRecord], lock: Lock, result: GuardResult) ->
                 f"'{old}' ships as a removed note that points to '{record.id}'")))
 
 
-def _removed_warning(key: str, entry: dict, replaced_by: str | None, root_deck: str, content_dir: Path) -> Problem:
+def _removed_warning(key: str, entry: dict, replaced_by: str | None, info: CourseInfo, content_dir: Path) -> Problem:
     where = SourceLocation(display_path(Path(content_dir) / entry["file"])) if entry.get("file") else \
         SourceLocation(display_path(Path(content_dir) / "anki.lock"))
     what = KINDS[entry["kind"]] if entry.get("kind") else "a note"
@@ -118,7 +119,7 @@ def _removed_warning(key: str, entry: dict, replaced_by: str | None, root_deck: 
         ships = "the lock (version 1) does not know its note type, so no removed note can ship for it"
     else:
         pointer = f", pointing to '{replaced_by}'" if replaced_by else ""
-        ships = f"it ships as a removed note tagged '{removed_tag(root_deck)}'{pointer}"
+        ships = f"it ships as a removed note tagged '{removed_tag(info)}'{pointer}"
     return Problem(where, f"'{key}' ({what}) was removed from the course: Anki keeps it in students' "
                           f"collections and keeps scheduling it; {ships}")
 
@@ -132,9 +133,7 @@ def _check_decks(records: list[NoteRecord], live: dict[str, dict], result: Guard
     current_decks = {r.deck for r in records}
     for old_deck, group in sorted(moved.items()):
         targets = {r.deck for r in group}
-        stayed = [k for k, v in live.items() if v.get("deck") == old_deck and k not in result.removed
-                  and k not in {r.id for r in group}]
-        if len(targets) == 1 and old_deck not in current_decks and not stayed:
+        if len(targets) == 1 and old_deck not in current_decks:  # all that is left of it went to one deck
             new_deck = group[0].deck
             result.warnings.append(Problem(group[0].deck_loc, (
                 f"deck '{old_deck}' was renamed to '{new_deck}': Anki keeps students' existing cards in "
@@ -152,7 +151,7 @@ def guard_course(course, content_dir: Path, lock: Lock) -> tuple[GuardResult, li
     from .records import note_records
 
     records = note_records(course, content_dir)
-    result = check(records, lock, course.info.root_deck, content_dir)
+    result = check(records, lock, course.info, content_dir)
     if result.errors:
         raise ContentError(result.errors)
     return result, records
