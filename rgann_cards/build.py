@@ -22,7 +22,7 @@ from .atomic import commit
 from .errors import ContentError, Problem, SourceLocation, display_path
 from .diagrams.render import DEFAULT_CACHE_DIR as DEFAULT_FIGURE_CACHE
 from .content.media import figure_file
-from .content.lock import LOCK_NAME, now, read_lock
+from .lifecycle.lock import LOCK_NAME, now, read_lock
 
 if TYPE_CHECKING:  # loading and checking import pydantic and more: a no-op build needs neither
     from .checks.verify import Verification
@@ -34,6 +34,7 @@ STUDY_SHEET_NAME = "study-sheet.html"
 QUIZ_NAME = "quiz.html"
 ANSWER_KEY_NAME = "answer-key.html"
 FIGURES_DIR = "figures"
+CHANGES_NAME = "CHANGES.md"
 
 
 def quiz_names(code: str) -> tuple[str, str]:
@@ -151,10 +152,17 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
         verification = checking.result()
         times["verify"] = time.perf_counter() - start
     verification.raise_on_failure()
-    report = BuildReport(course, verification, seconds=times, warnings=list(course.warnings))
-    start = time.perf_counter()
+    from .lifecycle import guards
+
     lock_path = Path(content_dir) / LOCK_NAME
-    outputs = _render_outputs(course, verification, svgs, targets, Path(dist_dir), lock_path)
+    clock = now()
+    lock = read_lock(lock_path, clock)
+    # a reused or kind-changed id stops here, before any output exists
+    guard, records = guards.guard_course(course, Path(content_dir), lock)
+    report = BuildReport(course, verification, seconds=times, warnings=[*course.warnings, *guard.warnings])
+    start = time.perf_counter()
+    outputs = _render_outputs(course, verification, svgs, targets, Path(dist_dir), lock_path, lock, clock,
+                              guard, records)
     if not write_lock:
         new_lock = outputs.pop(lock_path, None)
         if new_lock is not None and (not lock_path.is_file() or lock_path.read_bytes() != new_lock):
@@ -182,20 +190,29 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
 
 
 def _render_outputs(course: Course, verification: Verification, svgs: dict[str, bytes], targets: tuple[str, ...],
-                    dist_dir: Path, lock_path: Path) -> dict[Path, bytes]:
+                    dist_dir: Path, lock_path: Path, lock, clock: int, guard, records) -> dict[Path, bytes]:
     """Every output's bytes by path (and the lock's); nothing is written here."""
+    from .lifecycle import tombstones
+
     # the quiz shows (and can open) these files; they are the same bytes Anki and the HTML get
     outputs = {dist_dir / FIGURES_DIR / figure_file(name): svg for name, svg in svgs.items()}
     if "anki" in targets:
         from .export.anki import Media, build_notes, build_package
+        from .export.anki_tombstones import tombstone_notes
+        from .export.changes import render_changes
+        from .lifecycle.changes import release_notes
 
-        clock = now()
-        lock = read_lock(lock_path, clock)
+        previous = lock.copy()
+        tombstones.retire_removed(lock, guard)
         verified = {ex.id: verification.verified_line(ex.id, course.info.language) for _, ex in course.exercises()}
         media = {name: Media.from_bytes(data, Path(figure_file(name)).suffix) for name, data in
                  {**course.media, **svgs}.items()}
-        notes = build_notes(course, verified, media)
-        outputs[dist_dir / course.identity.apkg_name] = build_package(course, notes, list(media.values()), lock, clock)
+        notes = build_notes(course, verified, media) + tombstone_notes(lock, course.info)
+        outputs[dist_dir / course.identity.apkg_name] = build_package(course, notes, list(media.values()), lock,
+                                                                      clock)
+        tombstones.remember(lock, records)
+        changes = release_notes(previous, lock, records)
+        outputs[dist_dir / CHANGES_NAME] = render_changes(changes, course.info)
         outputs[lock_path] = lock.to_bytes()
     if "html" in targets:
         from .export.html import render_answer_key, render_quiz, render_study_sheet, select

@@ -75,6 +75,20 @@ def run_cli(*args: str, cwd: Path, env: dict | None = None, timeout: float = 120
     )
 
 
+def import_package(col, apkg: Path) -> dict[str, list[str]]:
+    """Import into a real Anki collection with Anki's default options (what the import dialog preselects).
+
+    Returns the YAML ids (first field) of the notes in each bucket of Anki's import log.
+    """
+    from anki.collection import ImportAnkiPackageRequest
+
+    options = col._backend.get_import_anki_package_presets()
+    log = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(apkg), options=options)).log
+    kinds = ("new", "updated", "duplicate", "conflicting", "first_field_match", "missing_notetype", "missing_deck",
+             "empty_first_field")
+    return {k: sorted(n.fields[0] for n in getattr(log, k)) for k in kinds}
+
+
 @pytest.fixture
 def cli():
     return run_cli

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require_module, run_cli
+from conftest import import_package, require_module, run_cli
 
 anki = None
 
@@ -27,15 +27,7 @@ def _collection(tmp_path: Path):
     return Collection(str(tmp_path / "collection.anki2"))
 
 
-def _import(col, apkg: Path) -> dict[str, list[str]]:
-    """Import with Anki's default options (exactly what the import dialog preselects)."""
-    from anki.collection import ImportAnkiPackageRequest
-
-    options = col._backend.get_import_anki_package_presets()
-    log = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(apkg), options=options)).log
-    kinds = ("new", "updated", "duplicate", "conflicting", "first_field_match", "missing_notetype", "missing_deck",
-             "empty_first_field")
-    return {k: sorted(n.fields[0] for n in getattr(log, k)) for k in kinds}
+_import = import_package
 
 
 def _build(project: Path) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import import_module
 
 # Order is the order of `rgann-cards --help`.
-COMMANDS = ("build", "lint", "verify", "export", "quiz", "quiz-sheet", "stats", "init", "schema")
+COMMANDS = ("build", "lint", "verify", "export", "quiz", "quiz-sheet", "stats", "init", "schema", "diff")
 
 
 def modules():

@@ -10,9 +10,10 @@ from typing import Iterable
 from ..errors import ContentError, Problem
 
 
-def add_paths(parser: argparse.ArgumentParser, dist: bool = True) -> None:
-    parser.add_argument("--content", type=Path, default=None, metavar="DIR",
-                        help="course content directory (default: ./content, else the bundled course)")
+def add_paths(parser: argparse.ArgumentParser, dist: bool = True, content: bool = True) -> None:
+    if content:
+        parser.add_argument("--content", type=Path, default=None, metavar="DIR",
+                            help="course content directory (default: ./content, else the bundled course)")
     if dist:
         parser.add_argument("--dist", type=Path, default=Path("dist"), metavar="DIR",
                             help="output directory (default: dist)")

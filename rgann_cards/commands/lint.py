@@ -16,9 +16,12 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from ..content.load import load_course
+    from ..lifecycle.guards import guard_course
+    from ..lifecycle.lock import LOCK_NAME, now, read_lock
 
     course = load_course(args.content)
-    report_warnings(course.warnings, args.strict)
+    guard, _ = guard_course(course, args.content, read_lock(args.content / LOCK_NAME, now()))
+    report_warnings([*course.warnings, *guard.warnings], args.strict)
     cards = sum(len(ex.cards) for _, ex in course.exercises())
     print(f"ok: {len(course.decks)} decks, {len(course.exercises())} exercises, {cards} cards, "
           f"{len(course.references)} references")

@@ -1,1 +1,1 @@
-"""Reading and modelling a course: YAML with positions -> validated, frozen model; the anki.lock file."""
+"""Reading and modelling a course: YAML with positions -> validated, frozen model (the lock is in lifecycle/)."""

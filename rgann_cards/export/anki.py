@@ -20,7 +20,8 @@ from pathlib import Path
 
 from .. import markup
 from ..i18n import messages
-from ..content.lock import Lock, content_hash
+from ..lifecycle.identity import note_guid
+from ..lifecycle.lock import Lock, content_hash
 from .images import anki_images
 from ..content.model import Course, Deck, Exercise, Reference
 from ..content.numeric import with_answer
@@ -194,8 +195,9 @@ def build_package(course: Course, notes: list[NoteData], media: list[Media], loc
     }
     root = course.info.root_deck
     decks = {root: genanki.Deck(ident.root_deck_id, root, description=escape(course.info.title))}
-    for deck in course.decks:
-        parts = course.full_deck_name(deck).split("::")
+    # a tombstone stays in its last deck, which the course may no longer have
+    for full_name in [course.full_deck_name(d) for d in course.decks] + [n.deck for n in notes]:
+        parts = full_name.split("::")
         for depth in range(2, len(parts) + 1):  # intermediate decks too, so none gets a random id
             name = "::".join(parts[:depth])
             decks.setdefault(name, genanki.Deck(ident.deck_id(name), name))
@@ -203,9 +205,8 @@ def build_package(course: Course, notes: list[NoteData], media: list[Media], loc
         decks[note.deck].add_note(_Note(
             lock.stamp(note.yaml_id, note.digest(), clock),
             model=models[note.kind], fields=list(note.fields), tags=list(note.tags),
-            guid=genanki.guid_for(ident.guid_namespace, note.yaml_id), due=due,
+            guid=note_guid(course.info, note.yaml_id), due=due,
         ))
-    lock.prune({n.yaml_id for n in notes} | {f"notetype:{k}" for k in specs})
     return _zip(list(decks.values()), media, lock.created)
 
 

@@ -1,0 +1,143 @@
+"""content/anki.lock: when did each note's content last change, and what did the course ship before?
+
+Anki's default import ("update if newer") compares modification times. If we
+stamped every note with the build time, a rebuild would overwrite the edits a
+student made inside Anki; if we used a constant, real content changes would be
+skipped. So each note keeps its time until its content hash changes. The lock
+is committed with the content, which also makes builds byte-reproducible.
+
+Version 2 also remembers what each note was (kind, deck, file, a fingerprint of
+its text, the hash of each cloze deletion by number) and keeps removed ids as
+tombstones instead of forgetting them, so that the guards can refuse a reused id
+or a changed kind, and the build can ship a "removed" note under the old GUID.
+Version 1 (stamps only) is read and migrated without changing any stamp.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ContentError, SourceLocation, display_path
+
+LOCK_NAME = "anki.lock"
+LOCK_VERSION = 2
+NOTETYPE_PREFIX = "notetype:"
+# What the lock remembers about a note besides its stamp (a tombstone keeps them from its last build).
+FACTS = ("kind", "deck", "file", "text", "cloze")
+
+
+def content_hash(*parts: object) -> str:
+    """sha256 over a canonical JSON encoding of ``parts``."""
+    blob = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def now() -> int:
+    """The build's clock: SOURCE_DATE_EPOCH when set (reproducible builds), else wall time."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return int(epoch) if epoch and epoch.isdigit() else int(time.time())
+
+
+@dataclass
+class Lock:
+    """Stamps (content hash, modification time) for live notes and note types, and tombstones for removed ids.
+
+    ``entries`` maps a note id (or ``notetype:<kind>``) to ``sha256``, ``mod`` and, for notes, the
+    facts in FACTS. ``removed`` maps a removed id to its last facts, ``replaced_by`` (a likely
+    rename, or None) and the stamp of the tombstone note that ships in its place.
+    """
+
+    created: int
+    entries: dict[str, dict] = field(default_factory=dict)
+    removed: dict[str, dict] = field(default_factory=dict)
+    last_changes: dict | None = None  # the last build's release notes that had any change (lifecycle.changes)
+
+    def stamp(self, key: str, digest: str, clock: int) -> int:
+        """The modification time for ``key`` with content ``digest``; bumps it only when the content changed.
+
+        ``key`` may be a live note, a note type or a tombstone: ids are never in both tables.
+        """
+        table = self.removed if key in self.removed else self.entries
+        old = table.get(key)
+        if old and old["sha256"] == digest:
+            return old["mod"]
+        # strictly newer than before, or Anki's "update if newer" would skip the change
+        mod = max(clock, old["mod"] + 1) if old else clock
+        table[key] = {**(old or {}), "sha256": digest, "mod": mod}
+        return mod
+
+    def notes(self) -> dict[str, dict]:
+        """The live notes' entries (without the note types)."""
+        return {k: v for k, v in self.entries.items() if not k.startswith(NOTETYPE_PREFIX)}
+
+    def record(self, key: str, facts: dict) -> None:
+        """Remember what the live note ``key`` is now (after it was stamped)."""
+        self.entries[key].update({k: facts[k] for k in FACTS if facts.get(k) is not None})
+
+    def retire(self, key: str, replaced_by: str | None) -> None:
+        """Turn the live note ``key`` into a tombstone; its stamp is bumped when the tombstone ships."""
+        entry = self.entries.pop(key)
+        self.removed[key] = {**entry, "replaced_by": replaced_by}
+
+    def restore(self, key: str) -> None:
+        """Bring a tombstone back to life; its stamp is bumped because its content changes again."""
+        entry = self.removed.pop(key)
+        entry.pop("replaced_by", None)
+        self.entries[key] = entry
+
+    def copy(self) -> "Lock":
+        return copy.deepcopy(self)
+
+    def to_bytes(self) -> bytes:
+        data = {"version": LOCK_VERSION, "created": self.created, "entries": _sorted(self.entries),
+                "removed": _sorted(self.removed), "last_changes": self.last_changes}
+        return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _sorted(table: dict[str, dict]) -> dict:
+    return {k: dict(sorted(v.items())) for k, v in sorted(table.items())}
+
+
+def _entry(value: dict, tombstone: bool = False) -> dict:
+    """One entry, type-checked: a damaged lock must be reported, not half-trusted."""
+    entry: dict = {"sha256": str(value["sha256"]), "mod": int(value["mod"])}
+    for key in ("kind", "deck", "file", "text"):
+        if value.get(key) is not None:
+            entry[key] = str(value[key])
+    if value.get("cloze") is not None:
+        entry["cloze"] = {str(int(n)): str(h) for n, h in value["cloze"].items()}
+    if tombstone:
+        entry["replaced_by"] = None if value.get("replaced_by") is None else str(value["replaced_by"])
+    return entry
+
+
+def read_lock(path: Path, clock: int) -> Lock:
+    """Read the lock file (version 1 or 2), or start a new one dated ``clock``."""
+    if not path.is_file():
+        return Lock(created=clock)
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        version = data.get("version")
+        if version not in (1, LOCK_VERSION):
+            raise ValueError(f"unsupported version {version!r}")
+        # version 1 had stamps only: every stamp carries over unchanged (so do the package's bytes);
+        # the facts are filled in by the next build, and ids it had already forgotten stay forgotten
+        entries = {str(k): _entry(v) for k, v in data["entries"].items()}
+        removed = {str(k): _entry(v, tombstone=True) for k, v in data.get("removed", {}).items()}
+        if set(entries) & set(removed):
+            raise ValueError(f"ids both live and removed: {', '.join(sorted(set(entries) & set(removed)))}")
+        last = data.get("last_changes")
+        if last is not None and not isinstance(last, dict):
+            raise ValueError("'last_changes' is not a mapping")
+        return Lock(created=int(data["created"]), entries=entries, removed=removed, last_changes=last)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ContentError.at(
+            SourceLocation(display_path(path)),
+            f"corrupt lock file ({exc}); restore it from version control (deleting it resets Anki update times)",
+        ) from None

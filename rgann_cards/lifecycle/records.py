@@ -1,0 +1,97 @@
+"""What the lock remembers about each note of the course: kind, deck, file, a text fingerprint, cloze hashes.
+
+These facts come from the YAML source (not the rendered HTML), so lint can
+compute them without rendering, and a change of renderer never looks like a
+change of meaning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..content.model import Card, Course, Exercise
+from ..errors import SourceLocation
+from ..markup import MarkupError, split_clozes
+
+KINDS = {"exercise": "an exercise", "basic": "a basic card", "cloze": "a cloze card"}
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    """One live note of the course as the lock sees it, with where it is defined."""
+
+    id: str
+    kind: str
+    deck: str  # full deck name, e.g. "RGANN::Sheet 02::Task 1 · Gated memory"
+    file: str  # the deck file, relative to content/
+    text: str  # fingerprint of the note's text (question, front and back, or cloze text)
+    cloze: dict[str, str] | None  # cloze number -> hash of what it hides
+    loc: SourceLocation
+    deck_loc: SourceLocation
+    item: Exercise | Card
+
+    def facts(self) -> dict:
+        return {"kind": self.kind, "deck": self.deck, "file": self.file, "text": self.text, "cloze": self.cloze}
+
+
+def fingerprint(*texts: str) -> str:
+    """A short hash of the text, ignoring case and whitespace, so that a re-indented copy still matches."""
+    normal = "\n".join(" ".join(t.split()).casefold() for t in texts)
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:12]
+
+
+def cloze_hashes(text: str) -> dict[str, str]:
+    """Cloze number -> fingerprint of everything that number hides (a number may occur more than once)."""
+    try:
+        _, clozes = split_clozes(text)
+    except MarkupError:  # already reported by the loader; nothing to remember
+        return {}
+    hidden: dict[int, list[str]] = {}
+    for cloze in clozes:
+        hidden.setdefault(cloze.number, []).append(cloze.content)
+    return {str(n): fingerprint(*parts) for n, parts in sorted(hidden.items())}
+
+
+def _relative(shown: str, content_dir: Path) -> str:
+    try:
+        return Path(shown).resolve().relative_to(Path(content_dir).resolve()).as_posix()
+    except ValueError:
+        return Path(shown).as_posix()
+
+
+def note_records(course: Course, content_dir: Path) -> list[NoteRecord]:
+    """Every exercise and card of the course, in course order."""
+    records: list[NoteRecord] = []
+    for deck in course.decks:
+        name, file = course.full_deck_name(deck), _relative(deck.loc.file, content_dir)
+        for ex in deck.exercises:
+            records.append(NoteRecord(ex.id, "exercise", name, file, fingerprint(ex.question), None, ex.loc,
+                                      deck.loc, ex))
+            for card in ex.cards:
+                if card.kind == "cloze":
+                    text, cloze = fingerprint(card.cloze), cloze_hashes(card.cloze)
+                else:
+                    text, cloze = fingerprint(card.front, card.back), None
+                records.append(NoteRecord(card.id, card.kind, name, file, text, cloze, card.loc, deck.loc, card))
+    return records
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def summary(record: NoteRecord, changed_cloze: list[str] | None = None, limit: int = 100) -> str | None:
+    """The answer in one short line (for the release notes), or None when it does not fit."""
+    item = record.item
+    if isinstance(item, Exercise):
+        text = item.answer.strip().split("\n\n")[0]  # the first paragraph
+    elif item.kind == "basic":
+        text = item.back
+    else:
+        _, clozes = split_clozes(item.cloze)
+        wanted = set(changed_cloze or [str(c.number) for c in clozes])
+        text = "; ".join(f"c{c.number}: {c.content}" for c in clozes if str(c.number) in wanted)
+    line = _SPACES.sub(" ", text).strip()
+    return line if line and len(line) <= limit else None

@@ -1,0 +1,168 @@
+"""The lock's history without Anki: v1 migration, tombstones in the lock, --strict, diff usage and bad files."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ON_CI
+
+from rgann_cards.cli import main
+from rgann_cards.errors import ContentError
+from rgann_cards.lifecycle.lock import read_lock
+
+E1 = 1_750_000_000
+
+
+def _build(project: Path, epoch: int = E1):
+    from rgann_cards.build import build
+
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        return build(project / "content", project / "dist", cache_dir=project / "cache")
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
+@pytest.fixture
+def built(tmp_path: Path, monkeypatch) -> Path:
+    shutil.copytree(FIXTURES / "valid", tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    _build(tmp_path)
+    return tmp_path
+
+
+def _as_version_1(lock_path: Path) -> None:
+    """Rewrite the lock exactly as version 1 wrote it: stamps only."""
+    data = json.loads(lock_path.read_text("utf-8"))
+    entries = {k: {"sha256": v["sha256"], "mod": v["mod"]} for k, v in data["entries"].items()}
+    v1 = {"version": 1, "created": data["created"], "entries": entries}
+    lock_path.write_text(json.dumps(v1, indent=1, ensure_ascii=False) + "\n", "utf-8")
+
+
+def test_version_1_lock_migrates_without_changing_a_stamp_or_the_package(built: Path):
+    lock_path = built / "content" / "anki.lock"
+    v2_lock, package = lock_path.read_bytes(), (built / "dist" / "rgann.apkg").read_bytes()
+    _as_version_1(lock_path)
+    v1 = json.loads(lock_path.read_text("utf-8"))
+    report = _build(built, E1 + 999)  # a later clock: any stamp the migration lost would show
+    assert report.warnings == []
+    assert (built / "dist" / "rgann.apkg").read_bytes() == package
+    migrated, original = json.loads(lock_path.read_text("utf-8")), json.loads(v2_lock)
+    assert (migrated["entries"], migrated["removed"]) == (original["entries"], original["removed"])
+    assert {k: (v["sha256"], v["mod"]) for k, v in migrated["entries"].items()} == {
+        k: (v["sha256"], v["mod"]) for k, v in v1["entries"].items()}
+    assert migrated["version"] == 2 and migrated["removed"] == {}
+    assert migrated["entries"]["fx-t1b-kl-definition"]["cloze"] == {"1": migrated["entries"][
+        "fx-t1b-kl-definition"]["cloze"]["1"]}
+    assert migrated["entries"]["fx-t2a-bptt"]["deck"] == "FIX::Sheet 01::Task 2 · More"
+    assert (built / "dist" / "CHANGES.md").read_text("utf-8") == (
+        "# Changes to Fixture Course\n\nNo changes to the cards since the previous build.\n")
+
+
+def test_removed_id_becomes_a_tombstone_in_the_lock(built: Path):
+    path = built / "content" / "sheet01" / "task02-more.yaml"
+    path.write_text(path.read_text("utf-8").split("    cards:\n")[0], "utf-8")
+    before = read_lock(built / "content" / "anki.lock", 0).entries["fx-t2a-bptt-card"]
+    _build(built, E1 + 100)
+    lock = read_lock(built / "content" / "anki.lock", 0)
+    tomb = lock.removed["fx-t2a-bptt-card"]
+    assert "fx-t2a-bptt-card" not in lock.entries
+    assert {k: tomb[k] for k in ("kind", "deck", "file", "text", "replaced_by")} == {
+        "kind": "basic", "deck": "FIX::Sheet 01::Task 2 · More", "file": "sheet01/task02-more.yaml",
+        "text": before["text"], "replaced_by": None}
+    assert tomb["mod"] == E1 + 100 > before["mod"] and tomb["sha256"] != before["sha256"]
+
+
+def test_strict_lint_turns_lifecycle_warnings_into_errors(built: Path, capsys):
+    path = built / "content" / "sheet01" / "task02-more.yaml"
+    path.write_text(path.read_text("utf-8").split("    cards:\n")[0], "utf-8")
+    assert main(["lint"]) == 0
+    warning = ("content/sheet01/task02-more.yaml: warning: 'fx-t2a-bptt-card' (a basic card) was removed from the "
+               "course: Anki keeps it in students' collections and keeps scheduling it; it ships as a removed note "
+               "tagged 'fix::removed'")
+    assert capsys.readouterr().err.splitlines() == [warning]
+    assert main(["lint", "--strict"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == warning.replace("warning: ", "")
+    with pytest.raises(ContentError):
+        from rgann_cards.build import build
+
+        build(built / "content", built / "dist", strict=True)
+
+
+def test_lock_with_an_id_both_live_and_removed_is_refused(built: Path):
+    lock_path = built / "content" / "anki.lock"
+    data = json.loads(lock_path.read_text("utf-8"))
+    data["removed"]["fx-t1b-kl"] = dict(data["entries"]["fx-t1b-kl"], replaced_by=None)
+    lock_path.write_text(json.dumps(data), "utf-8")
+    with pytest.raises(ContentError) as info:
+        read_lock(lock_path, 0)
+    assert str(info.value) == ("content/anki.lock: corrupt lock file (ids both live and removed: fx-t1b-kl); restore "
+                               "it from version control (deleting it resets Anki update times)")
+
+
+@pytest.mark.parametrize("args, message", [
+    ([], "Error: give either OLD.apkg or --collection PATH (exactly one)"),
+    (["old.apkg", "--collection", "c.anki2"], "Error: give either OLD.apkg or --collection PATH (exactly one)"),
+    (["missing.apkg"], "Error: no such file: missing.apkg"),
+])
+def test_diff_usage_errors(built: Path, capsys, args, message):
+    assert main(["diff", *args]) == 2
+    assert capsys.readouterr().err.strip() == message
+
+
+def test_diff_refuses_a_file_that_is_not_a_collection_and_leaves_it_alone(built: Path, capsys):
+    bogus = built / "collection.anki2"
+    bogus.write_bytes(b"not a database at all" * 10)
+    assert main(["diff", "--collection", str(bogus)]) == 1
+    assert capsys.readouterr().err.startswith("Error: collection.anki2 is not a readable Anki collection (")
+    assert bogus.read_bytes() == b"not a database at all" * 10
+
+
+def test_diff_of_a_package_with_itself_is_safe(built: Path, capsys):
+    apkg = built / "dist" / "rgann.apkg"
+    assert main(["diff", str(apkg)]) == 0
+    out = capsys.readouterr().out
+    assert "  unchanged                             8\n" in out and out.endswith("Safe to import.\n")
+
+
+def test_diff_opens_the_collection_read_only(built: Path, tmp_path: Path, capsys):
+    """On a read-only bind mount (a write would fail loudly), diff still reads the collection."""
+    import subprocess
+    import zipfile
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    with zipfile.ZipFile(built / "dist" / "rgann.apkg") as archive:
+        (folder / "collection.anki2").write_bytes(archive.read("collection.anki2"))
+    mounted = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        (pytest.fail if ON_CI else pytest.skip)(f"cannot bind-mount: {mounted.stderr.decode().strip()}")
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(folder)], check=True)
+        with pytest.raises(OSError):
+            (folder / "probe").write_bytes(b"")
+        assert main(["diff", "--collection", str(folder / "collection.anki2")]) == 0
+        assert capsys.readouterr().out.endswith("Safe to import.\n")
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+    assert sorted(p.name for p in folder.iterdir()) == ["collection.anki2"]
+
+
+@pytest.mark.parametrize("old_tags, old_mod, against, status, dropped", [
+    ({"sheet01", "gan"}, 100, "package", "updated", ()),  # the course dropped a tag: Anki updates (newer)
+    ({"sheet01", "marked"}, 300, "collection", "unchanged", ()),  # marked after the stamp: nothing to bring
+    ({"sheet01", "marked"}, 100, "collection", "updated", ("marked",)),  # marked before: the update drops it
+])
+def test_diff_rules_for_tags(old_tags, old_mod, against, status, dropped):
+    from rgann_cards.lifecycle.diff import compare
+    from rgann_cards.lifecycle.sides import SideNote
+
+    new = SideNote("g", 1, "Basic", 200, ("x", "front"), frozenset({"sheet01"}), "FIX::A")
+    old = SideNote("g", 1, "Basic", old_mod, ("x", "front"), frozenset(old_tags), "FIX::A")
+    diff = compare({"g": new}, {"g": old}, new_name="new", old_name="old", against=against)
+    assert [(n.status, n.dropped_tags) for n in diff.notes] == [(status, dropped)]
