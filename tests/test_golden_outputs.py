@@ -11,7 +11,8 @@ import hashlib
 import pytest
 
 GOLDEN = {
-    "content/anki.lock": "8b7cfd8388e9f43c30129fada32eb913950b0c8b540595d55feaa599da3615fc",
+    "content/anki.lock": "54eb4f6882b4e74b70dd668f99e94145bbbe846e44e4924fdb92fbbcc8ebfa3d",
+    "dist/CHANGES.md": "32d2fd927c55060ca73443de54f05f3210aca030cd0bf75a616259f4fa439214",
     "dist/answer-key.html": "06c80dde3911a36412c03b1f5a2702eeb5a9027dceae7d176edb0268e19c6de9",
     "dist/figures/autoencoder.svg": "5efee1e2ee42bb7c6b81a24f232596546e444b644a949a547a63b2e5196eba90",
     "dist/figures/birnn.svg": "758ea485f36aa48d45e19c13abf1549a77bf6ffc927f5cbee754ba4599678f54",

@@ -84,7 +84,7 @@ def test_strict_lint_turns_lifecycle_warnings_into_errors(built: Path, capsys):
     assert main(["lint"]) == 0
     warning = ("content/sheet01/task02-more.yaml: warning: 'fx-t2a-bptt-card' (a basic card) was removed from the "
                "course: Anki keeps it in students' collections and keeps scheduling it; it ships as a removed note "
-               "tagged 'fix::removed'")
+               "tagged 'rgann::removed'")
     assert capsys.readouterr().err.splitlines() == [warning]
     assert main(["lint", "--strict"]) == 1
     assert capsys.readouterr().err.splitlines()[0] == warning.replace("warning: ", "")

@@ -180,19 +180,19 @@ def test_removed_card_ships_as_tagged_tombstone(project: Path, capsys):
     report = _build(project, E2)
     assert _warnings(report) == [
         f"{BASICS}: warning: 'fx-t1b-kl-symmetric' (a basic card) was removed from the course: Anki keeps it in "
-        "students' collections and keeps scheduling it; it ships as a removed note tagged 'fix::removed'"]
+        "students' collections and keeps scheduling it; it ships as a removed note tagged 'rgann::removed'"]
     result = _both_diffs(capsys, student, {"unchanged": 8, "removed": 1}, safe=True)
     assert _statuses(result) == {"fx-t1b-kl-symmetric": "removed"}
     reps = student.note("fx-t1b-kl-symmetric").cards()[0].reps
     log = student.import_v2(project, "card removed")
     assert log["updated"] == ["fx-t1b-kl-symmetric"]
     tomb = student.note("fx-t1b-kl-symmetric")
-    assert tomb.tags == ["fix::removed"]
-    assert "Removed from the course." in tomb["Front"] and "tag:fix::removed" in tomb["Back"]
+    assert tomb.tags == ["rgann::removed"]
+    assert "Removed from the course." in tomb["Front"] and "tag:rgann::removed" in tomb["Back"]
     assert tomb.cards()[0].reps == reps == 1
-    assert student.col.find_notes("tag:fix::removed") == [tomb.id]  # the one search the README names
+    assert student.col.find_notes("tag:rgann::removed") == [tomb.id]  # the one search the README names
     changes = (project / "dist" / "CHANGES.md").read_text("utf-8")
-    assert "- `fx-t1b-kl-symmetric` (basic card)" in changes and "search `tag:fix::removed`" in changes
+    assert "- `fx-t1b-kl-symmetric` (basic card)" in changes and "search `tag:rgann::removed`" in changes
     # a second build ships the same tombstone: no new change, same bytes
     first = (project / "dist" / "rgann.apkg").read_bytes()
     assert _warnings(_build(project, E2 + 10)) == []
@@ -206,7 +206,7 @@ def test_rename_warns_and_the_tombstone_points_to_the_new_id(project: Path, caps
     report = _build(project, E2)
     assert _warnings(report) == [
         f"{MORE}: warning: 'fx-t2a-bptt-card' (a basic card) was removed from the course: Anki keeps it in "
-        "students' collections and keeps scheduling it; it ships as a removed note tagged 'fix::removed', "
+        "students' collections and keeps scheduling it; it ships as a removed note tagged 'rgann::removed', "
         "pointing to 'fx-t2a-bptt-recall'",
         f"{_at(MORE, 'fx-t2a-bptt-recall')}: warning: new id 'fx-t2a-bptt-recall' has the same text as the removed "
         "'fx-t2a-bptt-card': if this is a rename, Anki adds a second note and the reviews stay with "
@@ -216,7 +216,7 @@ def test_rename_warns_and_the_tombstone_points_to_the_new_id(project: Path, caps
     log = student.import_v2(project, "id renamed")
     assert log["new"] == ["fx-t2a-bptt-recall"] and log["updated"] == ["fx-t2a-bptt-card"]
     assert "replaced by the card <code>fx-t2a-bptt-recall</code>" in student.note("fx-t2a-bptt-card")["Front"]
-    assert student.note("fx-t2a-bptt-card").tags == ["fix::removed"]
+    assert student.note("fx-t2a-bptt-card").tags == ["rgann::removed"]
 
 
 def test_reusing_a_removed_id_is_an_error(project: Path, capsys):
@@ -239,7 +239,7 @@ def test_reusing_a_removed_id_is_an_error(project: Path, capsys):
     assert main(["lint"]) == 1
     assert capsys.readouterr().err.splitlines()[0] == message
     student.import_v2(project, "id removed, later reused")
-    assert student.note("fx-t1a-sigmoid-max").tags == ["fix::removed"]  # the reviews stay with the old card
+    assert student.note("fx-t1a-sigmoid-max").tags == ["rgann::removed"]  # the reviews stay with the old card
 
 
 def test_the_same_card_back_under_its_id_is_restored(project: Path, capsys):
@@ -319,7 +319,7 @@ def test_kind_change_is_an_error_and_the_fix_is_a_new_id(project: Path, capsys):
     _both_diffs(capsys, student, {"added": 1, "unchanged": 8, "removed": 1}, safe=True)
     log = student.import_v2(project, "basic -> cloze under the same id (after the fix)")
     assert log["conflicting"] == [] and log["new"] == ["fx-t1a-sigmoid-max-cloze"]
-    assert student.note("fx-t1a-sigmoid-max").tags == ["fix::removed"]
+    assert student.note("fx-t1a-sigmoid-max").tags == ["rgann::removed"]
 
 
 def test_swapped_cloze_numbers_are_an_error(project: Path, capsys):
