@@ -100,7 +100,7 @@ def test_build_from_anywhere_writes_the_bundled_course(installed, anywhere):
     assert result.stderr.startswith("no content/ here; using the bundled course RGANN")
     assert "warning" not in result.stderr  # the packaged lock matches the packaged content
     assert sorted(p.name for p in (work / "dist").iterdir()) == [
-        "answer-key.html", "figures", "quiz.html", "rgann.apkg", "rgann.json", "study-sheet.html"]
+        "CHANGES.md", "answer-key.html", "figures", "quiz.html", "rgann.apkg", "rgann.json", "study-sheet.html"]
     assert sorted(p.name for p in work.iterdir()) == ["dist"]  # no cache, lock or content here
     lock = next(installed["venv"].rglob("rgann_cards/courses/rgann/anki.lock"))
     assert lock.read_bytes() == (REPO / "content" / "anki.lock").read_bytes()
