@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from ..errors import ContentError, ProblemCollector, SourceLocation, display_path
+from ..errors import ContentError, ProblemCollector, SourceLocation, display_path, excerpt
 from .diagram_model import Diagram
 from .files import readable
 from .media import MEDIA_DIR, MediaError, MediaFile, is_media_ref, load_media
@@ -55,11 +55,12 @@ class Assets:
 
         for src, alt in image_refs(text or ""):
             if not is_media_ref(src):
-                self.problems.add(loc, f"image '{_clip(src)}' is not a file under {MEDIA_DIR}/: images are never "
+                self.problems.add(loc, f"image {excerpt(src, 60)} is not a file under {MEDIA_DIR}/: images are never "
                                        "fetched from the network (put the file in content/media/)")
                 continue
             if not alt.strip():
-                self.problems.add(loc, f"image '{_clip(src)}' has no alt text: write ![what it shows]({_clip(src)})")
+                self.problems.add(loc, f"image {excerpt(src, 60)} has no alt text: "
+                                       f"write ![what it shows]({excerpt(src, 60)[1:-1]})")
             self._media(loc, src)
 
     def _media(self, loc: SourceLocation, ref: str) -> None:
@@ -150,8 +151,4 @@ def _suggest(name: str, names: set[str]) -> str:
     close = difflib.get_close_matches(name, sorted(names), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
-
-def _clip(text: str, width: int = 60) -> str:
-    text = text.encode("unicode_escape").decode("ascii")
-    return text if len(text) <= width else text[: width - 1] + "…"
 

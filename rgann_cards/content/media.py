@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..errors import excerpt
+
 MEDIA_DIR = "media"
 MAX_BYTES = 2_000_000
 TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
@@ -50,11 +52,12 @@ def check_ref(ref: str) -> None:
     """The reference alone, before touching the disk: a relative path below media/ with a known type."""
     parts = PurePosixPath(ref).parts
     if ref.startswith("/") or "\\" in ref or ".." in parts or not parts or parts[0] != MEDIA_DIR or len(parts) < 2:
-        raise MediaError(f"image path '{_clip(ref)}' leaves content/{MEDIA_DIR}/ (write media/NAME.svg, .png or .jpg)")
+        raise MediaError(f"image path {excerpt(ref, 60)} leaves content/{MEDIA_DIR}/ "
+                         "(write media/NAME.svg, .png or .jpg)")
     if not all(_SAFE_PATH.match(p) for p in parts[1:]):
-        raise MediaError(f"image path '{_clip(ref)}': use letters, digits, '_', '-' and '.' in file names")
+        raise MediaError(f"image path {excerpt(ref, 60)}: use letters, digits, '_', '-' and '.' in file names")
     if PurePosixPath(ref).suffix.lower() not in TYPES:
-        raise MediaError(f"unknown image type '{PurePosixPath(ref).suffix or ref}' for '{_clip(ref)}' "
+        raise MediaError(f"unknown image type '{PurePosixPath(ref).suffix or ref}' for {excerpt(ref, 60)} "
                          f"(use {', '.join(TYPES)})")
 
 
@@ -89,7 +92,3 @@ def load_media(content_dir: Path, ref: str) -> tuple[MediaFile, list[str]]:
         raise MediaError(f"image '{ref}' is not a {kind} file, although its name says so")
     return MediaFile(ref, TYPES[suffix], data), []
 
-
-def _clip(text: str, width: int = 60) -> str:
-    text = text.encode("unicode_escape").decode("ascii")  # never echo control characters
-    return text if len(text) <= width else text[: width - 1] + "…"

@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
+from ..errors import excerpt
+
 SVG_NS, XLINK_NS = "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"
 # matplotlib's <metadata> block: inert RDF that names the tool, kept so our files stay as drawn.
 _METADATA_NS = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://creativecommons.org/ns#",
@@ -151,14 +153,14 @@ def _attribute_problem(name: str, value: str, in_metadata: bool) -> str | None:
     if in_metadata and namespace in _METADATA_NS:
         return None
     if namespace == XLINK_NS and local == "href" or name == "href":
-        return None if value.startswith("#") else f"link out of the document ('{_clip(value)}')"
+        return None if value.startswith("#") else f"link out of the document ({excerpt(value)})"
     if namespace == "http://www.w3.org/XML/1998/namespace" and local == "space":
         return None
     if namespace or local not in _ATTRIBUTES:
         return f"attribute '{local}'"
     if local == "style":
         problem = _css_problem(value)
-        return f"style '{_clip(value)}': {problem}" if problem else None
+        return f"style {excerpt(value)}: {problem}" if problem else None
     if _ANY_URL.search(value) and not _only_local_urls(value):
         return f"url() out of the document in '{local}'"
     return None
@@ -175,7 +177,3 @@ def _css_problem(css: str) -> str | None:
 def _only_local_urls(text: str) -> bool:
     return not _ANY_URL.search(_LOCAL_URL.sub("", text))
 
-
-def _clip(text: str, width: int = 40) -> str:
-    text = text.replace("\n", " ")
-    return text if len(text) <= width else text[: width - 1] + "…"
