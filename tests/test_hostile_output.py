@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require_module, run_cli
+from conftest import require_module, run_cli, import_package
 
 OSC52 = "\x1b]52;c;cm0gLXJmIH4K\x1b\\"  # writes "rm -rf ~" to the clipboard in terminals that honour it
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -106,7 +106,7 @@ def test_the_quiz_prints_no_control_sequence_even_from_a_forged_cache(project: P
 def test_the_largest_allowed_cloze_number_imports_into_anki(project: Path, tmp_path: Path):
     # Item 3: lint allows c1..c500 (c0 and c501+ are refused: fixtures/invalid/cloze-number-out-of-range).
     require_module("anki.collection")
-    from anki.collection import Collection, ImportAnkiPackageRequest
+    from anki.collection import Collection
 
     deck = project / "content" / "sheet01" / "task02-more.yaml"
     _replace(deck, "        front: BPTT unrolls the network in ...?\n        back: time",
@@ -115,9 +115,7 @@ def test_the_largest_allowed_cloze_number_imports_into_anki(project: Path, tmp_p
     assert result.returncode == 0, result.stderr
     col = Collection(str(tmp_path / "collection.anki2"))
     try:
-        options = col._backend.get_import_anki_package_presets()
-        col.import_anki_package(ImportAnkiPackageRequest(package_path=str(project / "dist" / "rgann.apkg"),
-                                                         options=options))
+        import_package(col, project / "dist" / "rgann.apkg")
         (card_id,) = col.find_cards('"ID:fx-t2a-bptt-card"')
         card = col.get_card(card_id)
         assert card.ord == 499

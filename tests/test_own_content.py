@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, require_chromium, require_module, run_cli, CHROMIUM, CHROMIUM_ARGS
+from conftest import FIXTURES, require_chromium, require_module, run_cli, CHROMIUM, CHROMIUM_ARGS, import_package
 
 PARALLELOGRAM = """\
 <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 220 120" width="220" height="120">
@@ -114,13 +114,11 @@ def test_figures_are_written_where_the_quiz_finds_them(built: Path):
 
 def test_anki_has_every_media_file_and_nothing_missing(built: Path, tmp_path: Path):
     require_module("anki")
-    from anki.collection import Collection, ImportAnkiPackageRequest
+    from anki.collection import Collection
 
     col = Collection(str(tmp_path / "collection.anki2"))
     try:
-        options = col._backend.get_import_anki_package_presets()
-        col.import_anki_package(ImportAnkiPackageRequest(package_path=str(built / "dist" / "linear-algebra.apkg"),
-                                                         options=options))
+        import_package(col, built / "dist" / "linear-algebra.apkg")
         check = col.media.check()
         assert (list(check.missing), list(check.unused)) == ([], [])
         files = sorted(os.listdir(col.media.dir()))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, copy_tree, require_module, run_cli
+from conftest import FIXTURES, copy_tree, require_module, run_cli, import_package
 from rgann_cards.export.anki_cloze import without_own_bbox
 from rgann_cards.markup import forbidden, problems, render, tex
 
@@ -112,7 +112,7 @@ def test_the_printed_pages_keep_text_as_written():
 
 def test_nothing_dangerous_reaches_anki(tmp_path: Path):
     require_module("anki")
-    from anki.collection import Collection, ImportAnkiPackageRequest
+    from anki.collection import Collection
 
     benign = HOSTILE.replace(r"\\href{javascript:alert(1)}{d}", "d").replace(r"\href{javascript:alert(1)}{x}", "x")
     benign = benign.replace(r"&#92;cssId{a}{x}", "k").replace(r"\style{color:red}{s}", "s")
@@ -123,9 +123,7 @@ def test_nothing_dangerous_reaches_anki(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     col = Collection(str(tmp_path / "collection.anki2"))
     try:
-        options = col._backend.get_import_anki_package_presets()
-        col.import_anki_package(ImportAnkiPackageRequest(package_path=str(project / "dist" / "rgann.apkg"),
-                                                         options=options))
+        import_package(col, project / "dist" / "rgann.apkg")
         shown = []
         for card_id in col.find_cards('"ID:fx-t3a-*"'):
             card = col.get_card(card_id)
