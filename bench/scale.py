@@ -49,6 +49,7 @@ def course(notes: int) -> list[dict]:
             items.append({
                 "id": f"x{i}", "label": f"{i}(a)", "points": 2,
                 "question": f"Show that $f_{{{i}}}(x) = x^{{{i % 7 + 2}}}$ is convex on $x > 0$.",
+                "model_answer": f"$f''_{{{i}}}(x) \\ge 0$ on $x > 0$, so $f_{{{i}}}$ is convex.",
                 "answer": f"Its second derivative is $f''_{{{i}}}(x) = {(i % 7 + 2) * (i % 7 + 1)} x^{{{i % 7}}} \\ge 0$,\n\n"
                           f"$$\n\\int_0^1 f_{{{i}}}(x)\\,dx = \\frac{{1}}{{{i % 7 + 3}}}\n$$\n\nso *it is* convex.",
                 "key_points": [f"second derivative $f''_{{{i}}} \\ge 0$", "convex"],
@@ -63,7 +64,7 @@ def write_course(notes: int, directory: Path) -> None:
     import yaml
 
     (directory / "decks").mkdir(parents=True)
-    (directory / "course.yaml").write_text("title: Scale\nroot_deck: SCALE\n")
+    (directory / "course.yaml").write_text("id: scale\ntitle: Scale\nroot_deck: SCALE\n")
     (directory / "references.yaml").write_text(
         "ref0:\n  authors: [A. Author]\n  year: 2000\n  title: A Title\n  venue: A Venue\n  url: https://example.org\n")
     for n, deck in enumerate(course(notes)):
@@ -76,14 +77,14 @@ def plain_genanki(decks: list[dict], out: Path) -> None:
     """The same notes with genanki alone: fields written as they are, no rendering or validation."""
     import genanki
 
-    exercise = genanki.Model(1607392319, "Exercise", fields=[{"name": n} for n in ("Id", "Label", "Question", "Answer", "KeyPoints")],
+    exercise = genanki.Model(1607392319, "Exercise", fields=[{"name": n} for n in ("Id", "Label", "Question", "ModelAnswer", "Answer", "KeyPoints")],
                              templates=[{"name": "Card 1", "qfmt": "{{Question}}", "afmt": "{{Answer}}"}])
     basic, cloze = genanki.BASIC_MODEL, genanki.CLOZE_MODEL
     package_decks = []
     for k, d in enumerate(decks):
         deck = genanki.Deck(2059400110 + k, f"SCALE::{d['deck']}")
         for ex in d["exercises"]:
-            deck.add_note(genanki.Note(exercise, [ex["id"], ex["label"], ex["question"], ex["answer"],
+            deck.add_note(genanki.Note(exercise, [ex["id"], ex["label"], ex["question"], ex["model_answer"], ex["answer"],
                                                   "".join(ex["key_points"])], guid=genanki.guid_for(ex["id"])))
             for card in ex["cards"]:
                 if "cloze" in card:
