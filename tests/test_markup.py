@@ -116,5 +116,6 @@ def test_the_plain_line_shortcut_takes_the_common_sentences():
     from rgann_cards.markup import plain
 
     assert plain.split("What is $x_{1}$ for $n = 2$?\n") == ["What is ", "x_{1}", " for ", "n = 2", "?"]
-    for markdown_text in ("a *b*", "a\nb", "1. a", "$a$$b$", "a $ b$", "a $b $", "2$a$", "$a$3", r"a \$b$", "a  "):
+    for markdown_text in ("a *b*", "a\nb", "1. a", "$a$$b$", "a $ b$", "a $b $", "2$a$", "$a$3", r"a \$b$", "a  ",
+                          "$a$a0"):
         assert plain.split(markdown_text) is None, markdown_text

@@ -59,7 +59,8 @@ def figure_module(name: str) -> ModuleType:
 def cache_key(name: str) -> str:
     """A hex digest of everything that determines the figure's bytes."""
     module = figure_module(name)
-    parts = [KEY_VERSION, name, _read(module.__file__), _read(_HERE / "style.py"), _read(__file__)]
+    parts = [KEY_VERSION, name, _read(module.__file__), _read(_HERE / "style.py"), _read(_HERE / "sizes.py"),
+             _read(__file__)]
     for dependency in getattr(module, "DEPENDS", ()):
         spec = importlib.util.find_spec(f"{_PROJECT_PACKAGE}.{dependency}")
         if spec is None or spec.origin is None:

@@ -22,6 +22,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch, Polygon, Rectangle
 from matplotlib.path import Path
 
+from .sizes import FONT_SIZE, SMALL  # noqa: F401 -- figure modules read them as style.SMALL
+
 # Palette. Ink and accents are dark enough for print and for the light panel
 # figures sit on in night mode; fills are pale so black text on them stays crisp.
 INK = "#111111"
@@ -42,8 +44,6 @@ FILLS = {
 }
 
 FONT = "DejaVu Sans"  # shipped inside matplotlib, so every machine draws the same glyphs
-FONT_SIZE = 12.0
-SMALL = 10.5          # the smallest text in any figure
 LINE = 1.4            # outlines and arrows
 THIN = 1.0            # secondary lines (plot grids, brackets)
 HEAD = 11.0           # arrow-head scale in points

@@ -1,6 +1,6 @@
 """How wide a figure is shown on a phone, so that its smallest text stays legible.
 
-Built-in figures and diagrams are drawn with their smallest label at ``style.SMALL``
+Built-in figures and diagrams are drawn with their smallest label at ``sizes.SMALL``
 points and mathtext sub- and superscripts at 0.7 of that (matplotlib's shrink
 factor). Squeezed into a 330 px phone column their labels would be 7 px; on narrow
 screens the card's CSS shows each figure at the width this module computes (labels
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..diagrams.style import SMALL
+from ..diagrams.sizes import SMALL  # not style: that imports matplotlib
 
 MIN_LABEL_PX, MIN_SCRIPT_PX = 10.0, 8.0
 SCRIPT_SHRINK = 0.7  # matplotlib mathtext: a script is 0.7 of its base size

@@ -25,8 +25,8 @@ from . import plain
 from .cloze import _CLOZE_START, PLACEHOLDER, Cloze, MarkupError, _space_braces, split_clozes
 from .tex import forbidden, literal, math_problems
 
-__all__ = ["PLACEHOLDER", "Cloze", "MarkupError", "MathRenderer", "anki_math", "dialect", "forget", "problems",
-           "render", "split_clozes"]
+__all__ = ["PLACEHOLDER", "Cloze", "MarkupError", "MathRenderer", "anki_math", "dialect", "forget",
+           "inline_formulas", "problems", "render", "split_clozes"]
 
 # (latex, display) -> HTML
 MathRenderer = Callable[[str, bool], str]
@@ -115,6 +115,7 @@ class _Parsed:
     tokens: list | None  # dropped once a field that no page prints has its Anki HTML (memory at 10k notes)
     stray: list[str]
     pieces: list[str] | None = None  # a plain line (plain.split): text and formulas, no tokens needed
+    inline: list[tuple[str, int]] = field(default_factory=list)  # inline formulas and their list depth
     printed: bool = False
     rendered: dict = field(default_factory=dict)
 
@@ -139,12 +140,30 @@ def _parse(text: str, cloze: bool) -> _Parsed:
         body, clozes = split_clozes(text) if cloze else (text, [])  # MarkupError: not cached, raised each time
         pieces = plain.split(body)
         if pieces is not None:
-            parsed = _PARSED[key] = _Parsed(body, clozes, None, [], pieces=pieces)
+            parsed = _PARSED[key] = _Parsed(body, clozes, None, [], pieces=pieces,
+                                            inline=[(latex, 0) for latex in pieces[1::2]])
         else:
             env: dict = {}
             tokens = _parser(anki_math).parse(body, env)
-            parsed = _PARSED[key] = _Parsed(body, clozes, tokens, env.get("stray", []))
+            parsed = _PARSED[key] = _Parsed(body, clozes, tokens, env.get("stray", []), inline=_inline(tokens))
     return parsed
+
+
+_LIST_DEPTH = {"bullet_list_open": 1, "ordered_list_open": 1, "bullet_list_close": -1, "ordered_list_close": -1}
+
+
+def _inline(tokens: list) -> list[tuple[str, int]]:
+    """Each inline formula with the depth of the lists around it (a list item has less room)."""
+    found, depth = [], 0
+    for token in tokens:
+        depth += _LIST_DEPTH.get(token.type, 0)
+        found.extend((child.content, depth) for child in token.children or () if child.type == "math_inline")
+    return found
+
+
+def inline_formulas(text: str, *, cloze: bool = False) -> list[tuple[str, int]]:
+    """The field's inline formulas (``$...$``), each with its list depth; from this build's parse."""
+    return _parse(text, cloze).inline
 
 
 def _tokens(parsed: _Parsed) -> list:

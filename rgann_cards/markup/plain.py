@@ -12,7 +12,8 @@ it as one paragraph of plain text and inline formulas, i.e. when
 - every formula is ``$...$`` with content that neither starts nor ends with
   white space or ends with a backslash, no digit right before its opening or
   after its closing dollar, and no two formulas touch (``$a$$b$``), which is
-  exactly where dollarmath (allow_space=False, allow_digits=False) opens and closes.
+  exactly where dollarmath (allow_space=False, allow_digits=False) opens and closes;
+- a line that starts with ``$`` does not end with a digit (dollarmath's quirk, below).
 
 Anything else goes to markdown-it. tests/test_markup.py compares both on random texts.
 """
@@ -38,6 +39,10 @@ def split(text: str) -> list[str] | None:
         return None
     pieces = line.split("$")
     if len(pieces) % 2 == 0:  # an odd number of dollars: one of them opens nothing
+        return None
+    if not pieces[0] and line[-1].isdigit():
+        # dollarmath looks for a digit before an opening '$' at src[pos - 1]: at position 0 that
+        # wraps round to the last character, so "$a$ 1" is not math to it
         return None
     for i, piece in enumerate(pieces):
         if i % 2 == 0:

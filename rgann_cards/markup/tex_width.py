@@ -191,6 +191,7 @@ def _environment(walker: _Walker, display: bool) -> float:
     return max(_width(r, display) for r in rows) + 0.5
 
 
+@functools.lru_cache(maxsize=65536)  # lint and the Anki export both ask; formulas repeat across fields
 def width_em(latex: str, display: bool = False) -> float:
     """Estimated width of ``latex`` in em of the surrounding text, as MathJax typesets it."""
     return _width(_Walker(latex).tokens, display) * MATH_SCALE
@@ -210,29 +211,16 @@ def too_wide_inline(text: str, *, cloze: bool = False) -> list[str]:
     A formula in a list item has the item's indent less room. In a cloze field a formula that holds a
     deletion is exempt: the Anki export sets it as display math and breaks it over lines.
     """
-    from .markdown import PLACEHOLDER, split_clozes
+    from .markdown import PLACEHOLDER, inline_formulas
 
-    if cloze:
-        text, _clozes = split_clozes(text)
     found = []
-    depth = 0
-    for token in _parser().parse(text.replace("\\$", "\ue003")):
-        depth += {"bullet_list_open": 1, "ordered_list_open": 1, "bullet_list_close": -1,
-                  "ordered_list_close": -1}.get(token.type, 0)
-        for child in token.children or ():
-            if child.type != "math_inline" or PLACEHOLDER.search(child.content):
-                continue
-            px = width_px(child.content)
-            if px > PHONE_COLUMN_PX - depth * LIST_INDENT_PX:
-                shown = " ".join(child.content.split())
-                shown = shown if len(shown) <= 40 else shown[:37] + "..."
-                found.append(f"inline formula '${shown}$' is about {px:.0f} px wide, too wide for a "
-                             f"{PHONE_COLUMN_PX} px phone screen: write it as display math ($$...$$)")
+    for latex, depth in inline_formulas(text, cloze=cloze):
+        if PLACEHOLDER.search(latex):
+            continue
+        px = width_px(latex)
+        if px > PHONE_COLUMN_PX - depth * LIST_INDENT_PX:
+            shown = " ".join(latex.split())
+            shown = shown if len(shown) <= 40 else shown[:37] + "..."
+            found.append(f"inline formula '${shown}$' is about {px:.0f} px wide, too wide for a "
+                         f"{PHONE_COLUMN_PX} px phone screen: write it as display math ($$...$$)")
     return found
-
-
-@functools.lru_cache(maxsize=1)
-def _parser():
-    from .markdown import dialect
-
-    return dialect()
