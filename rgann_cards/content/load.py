@@ -9,7 +9,7 @@ from typing import Any
 from .. import markup
 from ..markup.tex import forbidden
 from ..errors import ContentError, ProblemCollector, SourceLocation, display_path, excerpt
-from ..markup.tex_width import too_wide_inline
+from ..markup import batch
 from .assets import ASSET_DIRS, Assets
 from .charset import IDENTIFYING_FIELDS, PATTERNED_FIELDS, describe
 from .files import MAX_COURSE_BYTES, deck_files as _deck_files, readable, size_text
@@ -208,15 +208,13 @@ def _cross_check(
                 except ExprError as exc:
                     problems.add(doc.loc(path + (field,)), f"invalid expression in '{field}': {exc}")
 
+    # Text fields are linted together at the end (markup/batch.py: on both cores for a large course).
+    fields: list[tuple[SourceLocation, tuple[str, bool, bool]]] = []
+
     def check_markup(doc: SourceDoc, path: Path_, text: str | None, cloze: bool = False,
                      printed: bool = False) -> None:
-        found = markup.problems(text or "", cloze=cloze, printed=printed)
-        for message in found:
-            problems.add(doc.loc(path), message)
+        fields.append((doc.loc(path), (text or "", cloze, printed)))
         assets.check_images(doc.loc(path), text)
-        if not found:  # MathJax never breaks an inline formula: a wide one makes a phone scroll sideways
-            for message in too_wide_inline(text or "", cloze=cloze):
-                problems.warn(doc.loc(path), message)
 
     def check_plain(doc: SourceDoc, path: Path_, text: str | None) -> None:
         """A string shown as it is written (label, source, deck name): no TeX that MathJax would run."""
@@ -270,6 +268,12 @@ def _cross_check(
                 for field in ("front", "back", "extra"):
                     check_markup(doc, card_at + (field,), getattr(card, field))
                 check_markup(doc, card_at + ("cloze",), card.cloze, cloze=True)
+    # MathJax never breaks an inline formula: a wide one (a warning) makes a phone scroll sideways
+    for (loc, _), (errors, warnings) in zip(fields, batch.lint([field for _, field in fields])):
+        for message in errors:
+            problems.add(loc, message)
+        for message in warnings:
+            problems.warn(loc, message)
 
 
 def unknown_check(name: str, functions: set[str]) -> str:

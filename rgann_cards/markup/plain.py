@@ -7,20 +7,30 @@ it as one paragraph of plain text and inline formulas, i.e. when
 
 - it is one line (one trailing newline allowed), with no leading or trailing space;
 - outside math there are only letters, digits, spaces and ``,.?;:()'/-`` (no
-  emphasis, links, code, escapes, entities or HTML, and nothing a list, heading
-  or quote could start with, since the first character is a letter or a ``$``);
+  links, code, escapes, entities or HTML, and nothing a list, heading or quote
+  could start with, since the first character is a letter, a ``$`` or an
+  emphasis opener), and emphasis of the one simple kind below;
 - every formula is ``$...$`` with content that neither starts nor ends with
   white space or ends with a backslash, no digit right before its opening or
   after its closing dollar, and no two formulas touch (``$a$$b$``), which is
   exactly where dollarmath (allow_space=False, allow_digits=False) opens and closes;
 - a line that starts with ``$`` does not end with a digit (dollarmath's quirk, below).
 
+Emphasis, ``*word*`` or ``**a few words**`` within one stretch of text, is kept
+when no reading of CommonMark's delimiter rules could differ: the opener is at the
+start of the line, after a space or after a formula, and is followed by a letter or
+digit (so it can open and cannot close); the closer follows a letter or digit and
+is followed by the end, a space or punctuation (so it can close and cannot open);
+no ``*`` is inside or left over. Each pair becomes ``<em>``/``<strong>``.
+
 Anything else goes to markdown-it. tests/test_markup.py compares both on random texts.
 """
 
 from __future__ import annotations
 
-_TEXT = frozenset(" ,.?;:()'/-\ue000\ue001")  # and letters and digits; the \ue00x are cloze placeholders
+import re
+
+_TEXT = frozenset(" ,.?;:()'/-*\ue000\ue001")  # and letters and digits; the \ue00x are cloze placeholders
 # markdown-it's isWhiteSpace, beyond what str.isspace() already covers
 _SPACE = frozenset("\t\n\x0b\x0c\r \xa0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B))))
 
@@ -29,12 +39,20 @@ def _space(ch: str) -> bool:
     return ch.isspace() or ch in _SPACE
 
 
+# an emphasis pair as described above; the closer's lookahead lists the punctuation _TEXT allows
+_EMPHASIS = re.compile(r"(?<![^ ])(\*\*?)([^\W_](?:[^*]*[^\W_])?)\1(?![^ ,.?;:()'/-])")
+_TAGS = {"*": "em", "**": "strong"}
+
+
 def split(text: str) -> list[str] | None:
-    """``[text, formula, text, ...]`` when ``text`` is such a plain line, else None."""
+    """``[html, formula, html, ...]`` when ``text`` is such a plain line, else None.
+
+    The html pieces are the text as markdown-it renders it (only emphasis adds tags).
+    """
     line = text[:-1] if text.endswith("\n") else text
     if not line or "\n" in line or "\r" in line or "\0" in line:
         return None
-    first = line[0]
+    first = line.lstrip("*")[:1] if line[0] == "*" else line[0]
     if not (first == "$" or first.isalpha()) or line[-1] == " ":
         return None
     pieces = line.split("$")
@@ -50,7 +68,16 @@ def split(text: str) -> list[str] | None:
                 return None
             if 0 < i < len(pieces) - 1 and not piece:  # `$a$$b$` would read as display math
                 return None
+            if "*" in piece:
+                piece = pieces[i] = _emphasis(piece)
+                if piece is None:
+                    return None
         elif (not piece or _space(piece[0]) or _space(piece[-1]) or piece.endswith("\\")
               or pieces[i - 1][-1:].isdigit() or pieces[i + 1][:1].isdigit()):
             return None
     return pieces
+
+
+def _emphasis(piece: str) -> str | None:
+    html = _EMPHASIS.sub(lambda m: f"<{_TAGS[m.group(1)]}>{m.group(2)}</{_TAGS[m.group(1)]}>", piece)
+    return None if "*" in html else html

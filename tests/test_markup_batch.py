@@ -1,0 +1,79 @@
+"""markup/batch.py: linting on two cores gives what linting on one gives, and survives its child failing."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from rgann_cards.markup import batch, markdown, mathml
+
+FIELDS = [
+    ("What is $\\alpha_{1} + \\beta$ for item 1?", False, False),
+    ("It is $\\frac{a}{2}$, as shown in **lecture 2**.", False, False),
+    ("Its derivative is $f'' \\ge 0$,\n\n$$\n\\int_0^1 f(x)\\,dx = \\frac{1}{3}\n$$\n\nso *it is* convex.", False, True),
+    ("The value is {{c1::$\\sum_{k=1}^{3} k^2$}} in case 1.", True, False),
+    ("In math: ${{c1::x}}^2$ and {{c2::text **bold**}}.", True, True),
+    ("- a list item with $a + b + c + d + e + f + g + h + i + j + k + l + m + n + o + p + q$", False, False),
+    ("broken $\\frac{a$ braces", False, True),
+    ("a forbidden $\\href{x}{y}$ command", False, False),
+    ("a stray $ dollar", False, True),
+    ("$\\text{\\alpha}$ echoed", False, True),
+    ("{{c1::unclosed", True, False),
+] * 3 + [(f"Field {i} with $x_{{{i}}}^2 + \\sqrt{{y_{i}}}$ and **bold {i}**.", False, i % 3 == 0) for i in range(300)]
+
+
+def _state():
+    parsed = {key: (p.printed, dict(p.rendered)) for key, p in markdown._PARSED.items()}
+    return parsed, dict(mathml._CONVERTED)
+
+
+def _lint(parallel: bool):
+    markdown.forget()
+    results = batch.lint(FIELDS, parallel=parallel)
+    return results, _state()
+
+
+def test_two_cores_and_one_give_the_same_results_and_caches():
+    serial, serial_state = _lint(False)
+    parallel, parallel_state = _lint(True)
+    assert parallel == serial
+    assert any(errors for errors, _ in serial) and any(warnings for _, warnings in serial)  # the fields do find things
+    # the child's parses and conversions were adopted: the pages and Anki reuse them
+    assert parallel_state[1] == serial_state[1]
+    assert set(parallel_state[0]) == set(serial_state[0])
+    for key, (printed, rendered) in serial_state[0].items():
+        assert parallel_state[0][key][0] == printed
+        assert parallel_state[0][key][1] == rendered
+    # and what is rendered after linting is the same bytes
+    after = [markdown.render(text, mathml.to_mathml if printed else markdown.anki_math, cloze=cloze)
+             for (text, cloze, printed), (errors, _) in zip(FIELDS, parallel) if not errors]
+    _lint(False)
+    assert after == [markdown.render(text, mathml.to_mathml if printed else markdown.anki_math, cloze=cloze)
+                     for (text, cloze, printed), (errors, _) in zip(FIELDS, serial) if not errors]
+
+
+def test_a_failing_child_leaves_its_share_to_the_parent(monkeypatch):
+    serial, _ = _lint(False)
+    parent = os.getpid()
+    real = markdown.problems
+
+    def broken_in_the_child(text, **kwargs):
+        if os.getpid() != parent:
+            raise RuntimeError("a bug that only the child meets")
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(markdown, "problems", broken_in_the_child)
+    markdown.forget()
+    assert batch.lint(FIELDS, parallel=True) == serial
+
+
+def test_small_courses_and_threaded_callers_lint_in_this_process(monkeypatch):
+    forks = []
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or pytest.fail("forked"))
+    markdown.forget()
+    batch.lint(FIELDS[: batch.MIN_PARALLEL - 1])
+    monkeypatch.setattr(batch.threading, "active_count", lambda: 2)
+    markdown.forget()
+    batch.lint(FIELDS * (batch.MIN_PARALLEL // len(FIELDS) + 1))
+    assert not forks
