@@ -49,7 +49,11 @@ def lint(fields: list[Field], *, parallel: bool | None = None) -> list[Result]:
 
 def _one(text: str, cloze: bool, printed: bool) -> Result:
     found = markdown.problems(text, cloze=cloze, printed=printed)
-    return found, ([] if found else too_wide_inline(text, cloze=cloze))
+    if found:
+        return found, []
+    warnings = too_wide_inline(text, cloze=cloze)
+    markdown.settle(text, cloze=cloze)
+    return found, warnings
 
 
 def _can_fork() -> bool:
@@ -72,6 +76,7 @@ def _parallel(distinct: list[Field]) -> dict[Field, Result]:
                      {k: v for k, v in mathml._CONVERTED.items() if k not in converted_before})
             for parsed in state[0].values():
                 parsed.tokens = None  # markdown-it tokens are large to send and cheap to re-make
+                parsed.inline = None
             with os.fdopen(writer, "wb") as out:
                 pickle.dump((results, state), out, protocol=pickle.HIGHEST_PROTOCOL)
             code = 0
@@ -82,10 +87,14 @@ def _parallel(distinct: list[Field]) -> dict[Field, Result]:
     try:
         done.update((field, _one(*field)) for field in mine)
         with os.fdopen(reader, "rb") as channel:
-            data = channel.read()
+            try:
+                received = pickle.load(channel)  # streamed: the whole message is never held as bytes
+            except (EOFError, pickle.UnpicklingError):  # the child died before it had sent everything
+                received = None
         _, status = os.waitpid(pid, 0)
         pid = 0
-        received = pickle.loads(data) if os.waitstatus_to_exitcode(status) == 0 else None
+        if os.waitstatus_to_exitcode(status) != 0:
+            received = None
     finally:
         if pid:  # interrupted: the child must not outlive this process's work
             os.kill(pid, 9)

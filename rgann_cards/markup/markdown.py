@@ -26,7 +26,7 @@ from .cloze import _CLOZE_START, PLACEHOLDER, Cloze, MarkupError, _space_braces,
 from .tex import forbidden, literal, math_problems
 
 __all__ = ["PLACEHOLDER", "Cloze", "MarkupError", "MathRenderer", "anki_math", "dialect", "forget",
-           "inline_formulas", "problems", "render", "split_clozes"]
+           "inline_formulas", "problems", "render", "settle", "split_clozes"]
 
 # (latex, display) -> HTML
 MathRenderer = Callable[[str, bool], str]
@@ -112,10 +112,10 @@ class _Parsed:
 
     body: str
     clozes: list[Cloze]
-    tokens: list | None  # dropped once a field that no page prints has its Anki HTML (memory at 10k notes)
+    tokens: list | None  # dropped, with pieces and inline, once a field only Anki shows is settled (memory)
     stray: list[str]
     pieces: list[str] | None = None  # a plain line (plain.split): text and formulas, no tokens needed
-    inline: list[tuple[str, int]] = field(default_factory=list)  # inline formulas and their list depth
+    inline: list[tuple[str, int]] | None = None  # a parsed field's inline formulas and their list depth
     printed: bool = False
     rendered: dict = field(default_factory=dict)
 
@@ -140,8 +140,7 @@ def _parse(text: str, cloze: bool) -> _Parsed:
         body, clozes = split_clozes(text) if cloze else (text, [])  # MarkupError: not cached, raised each time
         pieces = plain.split(body)
         if pieces is not None:
-            parsed = _PARSED[key] = _Parsed(body, clozes, None, [], pieces=pieces,
-                                            inline=[(latex, 0) for latex in pieces[1::2]])
+            parsed = _PARSED[key] = _Parsed(body, clozes, None, [], pieces=pieces)
         else:
             env: dict = {}
             tokens = _parser(anki_math).parse(body, env)
@@ -163,7 +162,23 @@ def _inline(tokens: list) -> list[tuple[str, int]]:
 
 def inline_formulas(text: str, *, cloze: bool = False) -> list[tuple[str, int]]:
     """The field's inline formulas (``$...$``), each with its list depth; from this build's parse."""
-    return _parse(text, cloze).inline
+    parsed = _parse(text, cloze)
+    if parsed.pieces is not None:
+        return [(latex, 0) for latex in parsed.pieces[1::2]]
+    if parsed.inline is None:  # settled since: parse it again
+        parsed.inline = _inline(_tokens(parsed))
+    return parsed.inline
+
+
+def settle(text: str, *, cloze: bool = False) -> None:
+    """Linting is done: a field no page prints gets its Anki HTML now and lets its parse go.
+
+    So a large course never holds the tokens of every field at once (peak memory at 10k notes).
+    """
+    parsed = _parse(text, cloze)
+    if not parsed.printed:
+        render(text, cloze=cloze)
+        parsed.tokens = parsed.pieces = parsed.inline = None
 
 
 def _tokens(parsed: _Parsed) -> list:
@@ -192,8 +207,6 @@ def render(text: str, target: MathRenderer = anki_math, *, cloze: bool = False,
     key = (target, sanitize)
     if key not in parsed.rendered:
         parsed.rendered[key] = _render(parsed, target, sanitize)
-        if target is anki_math and not parsed.printed:
-            parsed.tokens = None
     return parsed.rendered[key]
 
 
@@ -279,10 +292,6 @@ def problems(text: str, *, cloze: bool = False, printed: bool = False) -> list[s
             found.extend(problems(deletion.content, printed=printed))
         elif deletion.hint:  # Anki shows a hint inside the formula: it must pass as TeX too
             found.extend(f"{message} in cloze hint '{_clip(deletion.hint)}'" for message in math_problems(deletion.hint))
-    if not found and not parsed.printed:
-        # Only Anki shows this field: render it now and let its tokens go, so a large course
-        # never holds the tokens of every field at once.
-        render(text, cloze=cloze)
     return found
 
 

@@ -11,7 +11,6 @@ course in Chromium and holds the estimate to it.
 
 from __future__ import annotations
 
-import functools
 import re
 
 # MathJax scales its fonts so their x-height matches the text's; for the sans-serif faces of the card
@@ -191,7 +190,6 @@ def _environment(walker: _Walker, display: bool) -> float:
     return max(_width(r, display) for r in rows) + 0.5
 
 
-@functools.lru_cache(maxsize=65536)  # lint and the Anki export both ask; formulas repeat across fields
 def width_em(latex: str, display: bool = False) -> float:
     """Estimated width of ``latex`` in em of the surrounding text, as MathJax typesets it."""
     return _width(_Walker(latex).tokens, display) * MATH_SCALE
