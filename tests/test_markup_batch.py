@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from rgann_cards import forked
 from rgann_cards.markup import batch, markdown, mathml
 
 FIELDS = [
@@ -73,7 +74,7 @@ def test_small_courses_and_threaded_callers_lint_in_this_process(monkeypatch):
     monkeypatch.setattr(os, "fork", lambda: forks.append(1) or pytest.fail("forked"))
     markdown.forget()
     batch.lint(FIELDS[: batch.MIN_PARALLEL - 1])
-    monkeypatch.setattr(batch.threading, "active_count", lambda: 2)
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 2)
     markdown.forget()
     batch.lint(FIELDS * (batch.MIN_PARALLEL // len(FIELDS) + 1))
     assert not forks

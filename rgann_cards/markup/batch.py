@@ -9,20 +9,16 @@ parses and conversions it made, which join this process's caches as if they
 had been made here. The results are the same bytes either way
 (tests/test_markup_batch.py holds both paths to each other).
 
-Fork, not a process pool: the child starts at once with everything loaded, and
-needs no pickled arguments. It is used only where forking is safe (Linux, no
-other threads running) and worth it (enough fields). If the child fails in any
-way, this process does its share too, so a bug shows up as the same exception
-a serial run would raise.
+The child is forked (forked.py): it starts at once with everything loaded. It is
+used only where forking is safe and worth it (enough fields). If the child fails
+in any way, this process does its share too.
 """
 
 from __future__ import annotations
 
 import os
-import pickle
-import sys
-import threading
 
+from .. import forked
 from . import markdown, mathml
 from .tex_width import too_wide_inline
 
@@ -42,7 +38,7 @@ def lint(fields: list[Field], *, parallel: bool | None = None) -> list[Result]:
     """
     distinct = list(dict.fromkeys(fields))
     if parallel is None:
-        parallel = len(distinct) >= MIN_PARALLEL and _can_fork()
+        parallel = len(distinct) >= MIN_PARALLEL and forked.can_fork()
     done = _parallel(distinct) if parallel else {field: _one(*field) for field in distinct}
     return [done[field] for field in fields]
 
@@ -56,53 +52,22 @@ def _one(text: str, cloze: bool, printed: bool) -> Result:
     return found, warnings
 
 
-def _can_fork() -> bool:
-    # Forking a process with other threads can deadlock the child (a lock held by a thread
-    # that does not exist there); macOS frameworks are not fork-safe at all.
-    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
-
-
 def _parallel(distinct: list[Field]) -> dict[Field, Result]:
     mine, theirs = distinct[0::2], distinct[1::2]
     parsed_before, converted_before = set(markdown._PARSED), set(mathml._CONVERTED)
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: its share, then everything it learned, then gone without cleanup
-        os.close(reader)
-        code = 1
-        try:
-            results = [_one(*field) for field in theirs]
-            state = ({k: v for k, v in markdown._PARSED.items() if k not in parsed_before},
-                     {k: v for k, v in mathml._CONVERTED.items() if k not in converted_before})
-            for parsed in state[0].values():
-                parsed.tokens = None  # markdown-it tokens are large to send and cheap to re-make
-                parsed.inline = None
-            with os.fdopen(writer, "wb") as out:
-                pickle.dump((results, state), out, protocol=pickle.HIGHEST_PROTOCOL)
-            code = 0
-        finally:
-            os._exit(code)  # never return into the parent's code, never run its exit handlers
-    os.close(writer)
-    done: dict[Field, Result] = {}
-    try:
-        done.update((field, _one(*field)) for field in mine)
-        with os.fdopen(reader, "rb") as channel:
-            try:
-                received = pickle.load(channel)  # streamed: the whole message is never held as bytes
-            except (EOFError, pickle.UnpicklingError):  # the child died before it had sent everything
-                received = None
-        _, status = os.waitpid(pid, 0)
-        pid = 0
-        if os.waitstatus_to_exitcode(status) != 0:
-            received = None
-    finally:
-        if pid:  # interrupted: the child must not outlive this process's work
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-    if received is None:  # the child failed: do its share here
-        done.update((field, _one(*field)) for field in theirs)
-        return done
-    results, (parsed, converted) = received
+    here = os.getpid()
+
+    def their_share():
+        results = [_one(*field) for field in theirs]
+        parsed = {k: v for k, v in markdown._PARSED.items() if k not in parsed_before}
+        if os.getpid() != here:  # in the child: markdown-it tokens are large to send and cheap to re-make
+            for entry in parsed.values():
+                entry.tokens = entry.inline = None
+        return results, parsed, {k: v for k, v in mathml._CONVERTED.items() if k not in converted_before}
+
+    with forked.Beside(their_share, fork=True) as child:
+        done = {field: _one(*field) for field in mine}
+        results, parsed, converted = child.result()  # computed here (and already in the caches) if the child failed
     done.update(zip(theirs, results))
     _adopt(parsed, converted)
     return done

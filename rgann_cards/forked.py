@@ -1,0 +1,89 @@
+"""Work beside this process, on the second core: a forked child computes while this process computes.
+
+The build's large steps split into parts that depend only on data already in
+memory (half of the fields to lint; the HTML pages while the Anki package is
+made). Fork is the cheapest way to run one part elsewhere: the child starts at
+once with everything loaded and needs no arguments sent. Its result comes back
+pickled through a pipe.
+
+Forking is used only where it is safe (Linux, no other threads running: a lock
+held by a thread that does not exist in the child would deadlock it). If the
+child fails in any way, ``result`` runs the part here, so a bug shows up as the
+same exception a serial run would raise and the output never depends on how
+the work was split.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sys
+import threading
+from typing import Callable, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+def can_fork() -> bool:
+    """Whether this process can fork safely right now (macOS frameworks are not fork-safe at all)."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+
+
+class Beside(Generic[T]):
+    """``work()`` running in a forked child (or, where forking is not possible, later in this process)."""
+
+    def __init__(self, work: Callable[[], T], *, fork: bool | None = None):
+        self._work = work
+        self._pid = 0
+        self._reader = -1
+        if fork if fork is not None else can_fork():
+            self._start()
+
+    def _start(self) -> None:
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: the work, its result, then gone without cleanup
+            os.close(reader)
+            code = 1
+            try:
+                result = self._work()
+                with os.fdopen(writer, "wb") as out:
+                    pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+                code = 0
+            finally:
+                os._exit(code)  # never return into the parent's code, never run its exit handlers
+        os.close(writer)
+        self._pid, self._reader = pid, reader
+
+    def result(self) -> T:
+        """The child's result; the work done here instead if there was no child or it failed."""
+        if not self._pid:
+            return self._work()
+        received, ok = None, False
+        try:
+            with os.fdopen(self._reader, "rb") as channel:
+                try:
+                    received = pickle.load(channel)  # streamed: the whole message is never held as bytes
+                    ok = True
+                except (EOFError, pickle.UnpicklingError):  # it died before it had sent everything
+                    pass
+            _, status = os.waitpid(self._pid, 0)
+            self._pid = 0
+            ok = ok and os.waitstatus_to_exitcode(status) == 0
+        finally:
+            self.cancel()
+        return received if ok else self._work()
+
+    def cancel(self) -> None:
+        """Stop the child if it is still running (this process was interrupted, or gave up on it)."""
+        if self._pid:
+            os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+            self._pid = 0
+
+    def __enter__(self) -> Beside[T]:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.cancel()

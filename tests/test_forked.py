@@ -1,0 +1,57 @@
+"""forked.Beside: work in a forked child comes back whole, or is done here when the child fails."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from rgann_cards import forked
+
+
+def test_the_child_computes_and_the_result_comes_back():
+    parent = os.getpid()
+    with forked.Beside(lambda: (os.getpid(), list(range(100_000)), "é" * 10)) as child:
+        pid, numbers, text = child.result()
+    assert pid != parent and numbers == list(range(100_000)) and text == "é" * 10
+
+
+@pytest.mark.parametrize("how", ["raises", "killed", "exits"])
+def test_a_failed_child_leaves_the_work_to_this_process(how):
+    parent = os.getpid()
+
+    def work():
+        if os.getpid() != parent:
+            if how == "raises":
+                raise RuntimeError("only in the child")
+            if how == "killed":
+                os.kill(os.getpid(), signal.SIGKILL)
+            os._exit(3)
+        return "done here"
+
+    with forked.Beside(work, fork=True) as child:
+        assert child.result() == "done here"
+
+
+def test_without_fork_the_work_runs_here_when_asked():
+    calls = []
+    beside = forked.Beside(lambda: calls.append(os.getpid()) or 42, fork=False)
+    assert calls == []
+    assert beside.result() == 42 and calls == [os.getpid()]
+
+
+def test_an_interrupted_parent_leaves_no_child_behind():
+    with pytest.raises(KeyboardInterrupt):
+        with forked.Beside(lambda: __import__("time").sleep(60), fork=True) as child:
+            pid = child._pid
+            raise KeyboardInterrupt
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # killed and reaped: no such child any more
+
+
+def test_threads_keep_this_process_from_forking(monkeypatch):
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 2)
+    assert not forked.can_fork()
+    monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked"))
+    assert forked.Beside(lambda: "here").result() == "here"
