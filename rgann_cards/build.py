@@ -191,7 +191,34 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
 
 def _render_outputs(course: Course, verification: Verification, svgs: dict[str, bytes], targets: tuple[str, ...],
                     dist_dir: Path, lock_path: Path, lock, clock: int, guard, records) -> dict[Path, bytes]:
-    """Every output's bytes by path (and the lock's); nothing is written here."""
+    """Every output's bytes by path (and the lock's); nothing is written here.
+
+    The HTML pages are rendered in a forked child (forked.py) while this process makes the Anki
+    package and the JSON: both cores at work, the same bytes as one after the other.
+    """
+    from . import forked
+
+    pages = forked.Beside(lambda: _html_pages(course, verification, svgs, dist_dir),
+                          fork=None if len(targets) > 1 else False) if "html" in targets else None
+    try:
+        return _other_outputs(course, verification, svgs, targets, dist_dir, lock_path, lock, clock, guard, records,
+                              pages)
+    finally:
+        if pages is not None:
+            pages.cancel()  # a failure here: the pages are not wanted
+
+
+def _html_pages(course: Course, verification: Verification, svgs: dict[str, bytes], dist_dir: Path) -> dict:
+    from .export.html import render_answer_key, render_quiz, render_study_sheet, select
+
+    everything = select(course)  # the full sheet in course order; `quiz-sheet` makes seeded ones
+    return {dist_dir / STUDY_SHEET_NAME: render_study_sheet(course, verification, svgs),
+            dist_dir / QUIZ_NAME: render_quiz(course, everything),
+            dist_dir / ANSWER_KEY_NAME: render_answer_key(course, verification, everything, svgs)}
+
+
+def _other_outputs(course: Course, verification: Verification, svgs: dict[str, bytes], targets: tuple[str, ...],
+                   dist_dir: Path, lock_path: Path, lock, clock: int, guard, records, pages) -> dict[Path, bytes]:
     from .lifecycle import tombstones
 
     # the quiz shows (and can open) these files; they are the same bytes Anki and the HTML get
@@ -214,15 +241,11 @@ def _render_outputs(course: Course, verification: Verification, svgs: dict[str, 
         changes = release_notes(previous, lock, records)
         outputs[dist_dir / CHANGES_NAME] = render_changes(changes, course.info)
         outputs[lock_path] = lock.to_bytes()
-    if "html" in targets:
-        from .export.html import render_answer_key, render_quiz, render_study_sheet, select
-
-        everything = select(course)  # the full sheet in course order; `quiz-sheet` makes seeded ones
-        outputs[dist_dir / STUDY_SHEET_NAME] = render_study_sheet(course, verification, svgs)
-        outputs[dist_dir / QUIZ_NAME] = render_quiz(course, everything)
-        outputs[dist_dir / ANSWER_KEY_NAME] = render_answer_key(course, verification, everything, svgs)
-    if "json" in targets:
-        outputs[dist_dir / course.identity.json_name] = render_json(course, verification)
+    json_bytes = render_json(course, verification) if "json" in targets else None
+    if pages is not None:
+        outputs.update(pages.result())
+    if json_bytes is not None:
+        outputs[dist_dir / course.identity.json_name] = json_bytes
     return outputs
 
 
