@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .. import markup
 from ..markup.tex import forbidden
@@ -287,8 +287,12 @@ def unknown_check(name: str, functions: set[str]) -> str:
             "registers its module in the entry-point group 'rgann_cards.checks', see docs/checks.md)")
 
 
-def load_course(content_dir: Path) -> Course:
-    """Read and validate everything under ``content_dir``; raise ContentError listing every problem."""
+def load_course(content_dir: Path, *, read: Callable[[list[Exercise]], None] | None = None) -> Course:
+    """Read and validate everything under ``content_dir``; raise ContentError listing every problem.
+
+    ``read`` is called with every exercise once the files are read and validated, before the
+    cross-file rules and the markup are checked (the build starts the checks' workers there).
+    """
     content_dir = Path(content_dir)
     if not content_dir.is_dir():
         raise ContentError.at(SourceLocation(display_path(content_dir)), "content directory not found")
@@ -310,6 +314,8 @@ def load_course(content_dir: Path) -> Course:
     if not files:
         problems.add(SourceLocation(display_path(content_dir)), "no deck files (*.yaml) found")
     loaded = [result for result in (_load_deck(f, problems) for f in files if f in ok) if result is not None]
+    if read is not None:
+        read([ex for _, exercises, _ in loaded for _, ex in exercises])
     assets = Assets(content_dir, problems)
     _cross_check(loaded, refs, broken_refs, assets, problems)
     problems.raise_if_any()
