@@ -4,6 +4,7 @@ formulas too wide for a narrow column (a formula cannot wrap, so a two-column pa
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 
 _DISPLAY = re.compile(r'<div class="math-display">(<math display="block">.*?</math>)</div>', re.S)
@@ -100,6 +101,7 @@ class _Ends(HTMLParser):
             self.ends.append(self._here() + len(f"</{tag}>"))
 
 
+@lru_cache(maxsize=2048)  # the study sheet and the answer key split the same answers
 def split_first_block(fragment: str) -> tuple[str, str]:
     """(first block, the rest): the first top-level element of ``fragment`` -- with the one after it when
     the first is only a bold run-in heading (``<p class="lead-in">``) -- and everything after it.
