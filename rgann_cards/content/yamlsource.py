@@ -47,18 +47,26 @@ class SourceDoc:
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     invisible: dict[Path_, str] = field(default_factory=dict)  # path -> the first bidi/zero-width character
+    _made: dict[tuple[int, int], SourceLocation] = field(default_factory=dict, repr=False, compare=False)
 
     def loc(self, path: Path_) -> SourceLocation:
         """Location of the value at ``path``, or of the nearest enclosing value that has one."""
         path = tuple(path)
         while path not in self.positions and path:
             path = path[:-1]
-        return SourceLocation(self.file, *self.positions.get(path, (1, 1)))
+        return self._location(self.positions.get(path, (1, 1)))
 
     def key_loc(self, path: Path_) -> SourceLocation:
         """Location of the *key* that introduces ``path`` (better for 'unknown key' messages)."""
         found = self.key_positions.get(tuple(path))
-        return SourceLocation(self.file, *found) if found else self.loc(path)
+        return self._location(found) if found else self.loc(path)
+
+    def _location(self, position: tuple[int, int]) -> SourceLocation:
+        """One SourceLocation per position, made when first asked for (the loader asks for many twice)."""
+        made = self._made.get(position)
+        if made is None:
+            made = self._made[position] = SourceLocation(self.file, *position)
+        return made
 
 
 def _tag(tag: str) -> str:
