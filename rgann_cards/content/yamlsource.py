@@ -52,9 +52,11 @@ class SourceDoc:
     def loc(self, path: Path_) -> SourceLocation:
         """Location of the value at ``path``, or of the nearest enclosing value that has one."""
         path = tuple(path)
-        while path not in self.positions and path:
+        found = self.positions.get(path)
+        while found is None and path:
             path = path[:-1]
-        return self._location(self.positions.get(path, (1, 1)))
+            found = self.positions.get(path)
+        return self._location(found or (1, 1))
 
     def key_loc(self, path: Path_) -> SourceLocation:
         """Location of the *key* that introduces ``path`` (better for 'unknown key' messages)."""
