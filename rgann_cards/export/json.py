@@ -93,44 +93,36 @@ def _dumps(data) -> str:
     at 10,000 notes is most of this output's time; plain data (what course_json builds) is written
     here, anything else (a NaN, a key that is not text) goes to json.dumps as before.
     """
-    parts: list[str] = []
-    add = parts.append
-
-    def encode(value, newline: str) -> None:
-        kind = type(value)
-        if kind is str:
-            add(encode_basestring(value))
-        elif value is None or value is True or value is False:
-            add("null" if value is None else "true" if value else "false")
-        elif kind is int:
-            add(int.__repr__(value))
-        elif kind is float and math.isfinite(value):
-            add(float.__repr__(value))
-        elif kind is list or kind is tuple or kind is dict:
-            if not value:
-                add("{}" if kind is dict else "[]")
-                return
-            inner = newline + "  "
-            add("{" if kind is dict else "[")
-            separator = inner
-            for item in value:
-                add(separator)
-                separator = "," + inner
-                if kind is dict:
-                    if type(item) is not str:
-                        raise _Unusual
-                    add(encode_basestring(item))
-                    add(": ")
-                    item = value[item]
-                encode(item, inner)
-            add(newline)
-            add("}" if kind is dict else "]")
-        else:
-            raise _Unusual
-
     try:
-        encode(data, "\n")
+        return _encode(data, "\n")
     except _Unusual:
         # strict JSON: NaN and Infinity are not JSON (the loader rejects them; this is the last wall)
         return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
-    return "".join(parts)
+
+
+def _encode(value, newline: str) -> str:
+    """One value as JSON text; a container is joined as soon as it is written, so that no list of all
+    the document's small strings builds up (that left the build's peak memory 4 MiB higher)."""
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if value is None or value is True or value is False:
+        return "null" if value is None else "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and math.isfinite(value):
+        return float.__repr__(value)
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        inner = newline + "  "
+        return "[" + inner + ("," + inner).join([_encode(item, inner) for item in value]) + newline + "]"
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = newline + "  "
+        if not all(type(key) is str for key in value):
+            raise _Unusual
+        items = [encode_basestring(key) + ": " + _encode(item, inner) for key, item in value.items()]
+        return "{" + inner + ("," + inner).join(items) + newline + "}"
+    raise _Unusual
