@@ -27,6 +27,8 @@ TRICKY = [
     "<style>x</style><p>a</p>",
     '<p class="lead-in">only</p>',
     '<div class="math-display"><math display="block"><mi>x</mi><mspace width="1em"/></math></div>\n<p>b</p>',
+    '<p\xa0class="lead-in">a</p><p>b</p><p>c</p>', '<br\xa0/><p>a</p>', '<p class="lead-in"\n>a</p>\n<p>b</p>',
+    '<p a="x"b="y">a</p>z', '<p a = "x">a</p>z', "<p a=''>a</p>z", '<p>\u0130</p><x>y</x>',
 ]
 
 

@@ -14,9 +14,10 @@ WIDE_GLYPHS = 34  # about what a half-width column of the two-up key holds at it
 _VOID = {"br", "hr", "img", "col", "mspace", "mprescripts", "none"}
 _CDATA = ("script", "style")  # html.parser reads their content as text up to the end tag
 # A tag as our serializers (nh3, ElementTree, the MathML writer) write it: a plain name, attributes with
-# double-quoted values or none. The lone "<" alternative stops the scan at anything else (comment, "<!",
-# an unquoted value), which goes to html.parser instead.
-_TAG = re.compile(r'<(?:(/?)([a-zA-Z][-.:\w]*)((?:\s+[^\s"\'<>/=]+(?:="[^"]*")?)*)\s*(/?)>)?')
+# double-quoted values or none, separated by HTML's own whitespace (html.parser reads a no-break space as
+# part of a name). The lone "<" alternative stops the scan at anything else (comment, "<!", an unquoted
+# value), which goes to html.parser instead.
+_TAG = re.compile(r'<(?:(/?)([a-zA-Z][-.:\w]*)((?:[ \t\n\r\f]+[^ \t\n\r\f"\'<>/=]+(?:="[^"]*")?)*)[ \t\n\r\f]*(/?)>)?')
 
 
 def _end_offsets(fragment: str, wanted: int) -> tuple[list[int], bool] | None:
