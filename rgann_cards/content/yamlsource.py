@@ -80,8 +80,8 @@ def _mark(file: str, node: Node) -> SourceLocation:
 
 
 _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
-# one search finds the strings that need a closer look (most need none); both patterns are one [class]
-_NOTABLE = re.compile("[" + CONTROL.pattern.strip("[]") + INVISIBLE.pattern.strip("[]") + "]")
+# one search finds the strings that need a closer look (most need none)
+_NOTABLE = re.compile(f"{CONTROL.pattern}|{INVISIBLE.pattern}")
 
 
 class _Converter:
