@@ -45,3 +45,20 @@ def test_json_is_deterministic(project: Path):
     first = (_export(project), (project / "dist" / "rgann.json").read_bytes())
     second = (_export(project), (project / "dist" / "rgann.json").read_bytes())
     assert first[1] == second[1]
+
+
+def test_the_fast_encoder_writes_what_json_dumps_writes_and_refuses_what_it_refuses():
+    import pytest
+
+    from rgann_cards.export.json import _dumps
+
+    def stdlib(value):
+        return json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
+
+    plain = {"a": [], "b": {}, "c": [1, -0.0, 2.5, 1e300, 1e-7, True, False, None, "é\u2028\"\\\n\x00\t"],
+             "d": [[[]], [{}], ("t", ("u",))], "": "", "nested": [{"k": {"n": [1, {"m": []}]}}], 1: "int key"}
+    for value in (plain, [], {}, "x", 3, None):
+        assert _dumps(value) == stdlib(value)
+    for bad in ({"x": float("nan")}, [float("-inf")]):
+        with pytest.raises(ValueError, match="Out of range float"):
+            _dumps(bad)

@@ -43,20 +43,32 @@ class SourceDoc:
 
     file: str
     data: Any
-    locations: dict[Path_, SourceLocation] = field(default_factory=dict)
-    key_locations: dict[Path_, SourceLocation] = field(default_factory=dict)
+    # path -> (line, column), 1-based; loc() and key_loc() make the SourceLocation when one is asked for
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     invisible: dict[Path_, str] = field(default_factory=dict)  # path -> the first bidi/zero-width character
+    _made: dict[tuple[int, int], SourceLocation] = field(default_factory=dict, repr=False, compare=False)
 
     def loc(self, path: Path_) -> SourceLocation:
         """Location of the value at ``path``, or of the nearest enclosing value that has one."""
         path = tuple(path)
-        while path not in self.locations and path:
+        found = self.positions.get(path)
+        while found is None and path:
             path = path[:-1]
-        return self.locations.get(path, SourceLocation(self.file, 1, 1))
+            found = self.positions.get(path)
+        return self._location(found or (1, 1))
 
     def key_loc(self, path: Path_) -> SourceLocation:
         """Location of the *key* that introduces ``path`` (better for 'unknown key' messages)."""
-        return self.key_locations.get(tuple(path)) or self.loc(path)
+        found = self.key_positions.get(tuple(path))
+        return self._location(found) if found else self.loc(path)
+
+    def _location(self, position: tuple[int, int]) -> SourceLocation:
+        """One SourceLocation per position, made when first asked for (the loader asks for many twice)."""
+        made = self._made.get(position)
+        if made is None:
+            made = self._made[position] = SourceLocation(self.file, *position)
+        return made
 
 
 def _tag(tag: str) -> str:
@@ -67,41 +79,55 @@ def _mark(file: str, node: Node) -> SourceLocation:
     return SourceLocation(file, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+# one search finds the strings that need a closer look (most need none)
+_NOTABLE = re.compile(f"{CONTROL.pattern}|{INVISIBLE.pattern}")
+
+
 class _Converter:
+    """Node graph -> plain data, one pass; this runs once per node of every file, so it stays lean."""
+
     def __init__(self, file: str):
         self.file = file
         self.doc = SourceDoc(file, None)
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
-        self._constructor = yaml.SafeLoader("")  # only used for plain-scalar conversion
+        constructor = yaml.SafeLoader("")  # only used for plain non-text scalars (int, float, bool, null)
+        self._construct = {tag: constructor.yaml_constructors[tag].__get__(constructor) for tag in _PLAIN_TAGS}
 
     def problem(self, node: Node, message: str) -> None:
         self.problems.append(Problem(_mark(self.file, node), message))
 
     def convert(self, node: Node, path: Path_) -> Any:
-        self.doc.locations[path] = _mark(self.file, node)
+        mark = node.start_mark
+        self.doc.positions[path] = (mark.line + 1, mark.column + 1)
         # An alias is the same node object reached twice: refuse it rather than share (or bomb) data.
         if id(node) in self.seen:
             self.problem(node, "YAML anchors and aliases are not allowed (the anchor is here)")
             return None
         self.seen.add(id(node))
-        if isinstance(node, MappingNode):
+        kind, tag = type(node), node.tag
+        if kind is MappingNode:
             return self._mapping(node, path)
-        if isinstance(node, SequenceNode):
-            if node.tag != "tag:yaml.org,2002:seq":
-                self.problem(node, f"YAML tag '{_tag(node.tag)}' is not allowed: content is plain data")
-            return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
-        if node.tag not in _PLAIN_TAGS:
-            self.problem(node, f"YAML tag '{_tag(node.tag)}' is not allowed: content is plain data")
+        if kind is SequenceNode:
+            if tag != _SEQ:
+                self.problem(node, f"YAML tag '{_tag(tag)}' is not allowed: content is plain data")
+            convert = self.convert
+            return [convert(item, path + (i,)) for i, item in enumerate(node.value)]
+        if tag not in _PLAIN_TAGS:
+            self.problem(node, f"YAML tag '{_tag(tag)}' is not allowed: content is plain data")
             return None
-        if len(node.value) > MAX_TEXT_BYTES // 4 and len(node.value.encode("utf-8")) > MAX_TEXT_BYTES:
-            self.problem(node, f"text is {size_text(len(node.value.encode('utf-8')))}; "
+        value = node.value
+        if len(value) > MAX_TEXT_BYTES // 4 and len(value.encode("utf-8")) > MAX_TEXT_BYTES:
+            self.problem(node, f"text is {size_text(len(value.encode('utf-8')))}; "
                                f"the limit per text field is {size_text(MAX_TEXT_BYTES)}")
             return None
-        value = self._constructor.construct_object(node, deep=True)
-        if isinstance(value, str):
-            self._check_text(node, value, path)
-        elif isinstance(value, float) and not math.isfinite(value):
+        if tag == _STR:  # what the constructor would return: the scalar's text
+            if _NOTABLE.search(value) is not None:
+                self._check_text(node, value, path)
+            return value
+        value = self._construct[tag](node)
+        if isinstance(value, float) and not math.isfinite(value):
             self.problem(node, f"number {excerpt(node.value)} is not finite: NaN and infinity are not allowed")
             return None
         return value
@@ -114,14 +140,16 @@ class _Converter:
             self.doc.invisible.setdefault(path, hidden.group())
 
     def _mapping(self, node: MappingNode, path: Path_) -> dict:
-        if node.tag != "tag:yaml.org,2002:map":
+        if node.tag != _MAP:
             self.problem(node, f"YAML tag '{_tag(node.tag)}' is not allowed: content is plain data")
         result: dict = {}
+        key_positions, convert = self.doc.key_positions, self.convert
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
+            tag = key_node.tag
+            if tag == "tag:yaml.org,2002:merge":
                 self.problem(key_node, "YAML merge keys ('<<') are not allowed")
                 continue
-            if not isinstance(key_node, ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+            if tag != _STR or type(key_node) is not ScalarNode:
                 self.problem(key_node, "keys must be plain text")
                 continue
             key = key_node.value
@@ -131,8 +159,9 @@ class _Converter:
             if key in result:
                 self.problem(key_node, f"duplicate key {excerpt(key)}")
                 continue
-            self.doc.key_locations[path + (key,)] = _mark(self.file, key_node)
-            result[key] = self.convert(value_node, path + (key,))
+            mark, inner = key_node.start_mark, path + (key,)
+            key_positions[inner] = (mark.line + 1, mark.column + 1)
+            result[key] = convert(value_node, inner)
         return result
 
 
@@ -212,7 +241,7 @@ def read_yaml(path: Path, shown_as: str) -> SourceDoc:
     converter = _Converter(shown_as)
     if node is None:
         converter.doc.data = None
-        converter.doc.locations[()] = SourceLocation(shown_as, 1, 1)
+        converter.doc.positions[()] = (1, 1)
         return converter.doc
     converter.doc.data = converter.convert(node, ())
     if converter.problems:

@@ -196,11 +196,12 @@ def build_package(course: Course, notes: list[NoteData], media: list[Media], loc
     root = course.info.root_deck
     decks = {root: genanki.Deck(ident.root_deck_id, root, description=escape(course.info.title))}
     # a tombstone stays in its last deck, which the course may no longer have
-    for full_name in [course.full_deck_name(d) for d in course.decks] + [n.deck for n in notes]:
+    for full_name in dict.fromkeys([course.full_deck_name(d) for d in course.decks] + [n.deck for n in notes]):
         parts = full_name.split("::")
         for depth in range(2, len(parts) + 1):  # intermediate decks too, so none gets a random id
             name = "::".join(parts[:depth])
-            decks.setdefault(name, genanki.Deck(ident.deck_id(name), name))
+            if name not in decks:
+                decks[name] = genanki.Deck(ident.deck_id(name), name)
     for due, note in enumerate(notes):
         decks[note.deck].add_note(_Note(
             lock.stamp(note.yaml_id, note.digest(), clock),
@@ -218,6 +219,9 @@ def _zip(decks: list, media: list[Media], created: int) -> bytes:
         db_path = Path(tmp) / "collection.anki2"
         conn = sqlite3.connect(db_path)
         try:
+            # a scratch file: no fsync and no journal file (neither changes a byte of the database)
+            conn.execute("PRAGMA synchronous=OFF")
+            conn.execute("PRAGMA journal_mode=MEMORY")
             cursor = conn.cursor()
             package = genanki.Package(decks)
             # ids count up from the lock's creation time: stable across builds, plausible "added" dates

@@ -270,8 +270,9 @@ def _environment(directory: str):
     """The one Jinja environment: autoescape on, so only Markup built above is emitted unescaped."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+    # auto_reload off: the templates are package data, and checking them costs a stat per {% include %}
     env = Environment(loader=FileSystemLoader(directory), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
     env.filters["css_string"] = _css_string
     return env
 

@@ -4,6 +4,7 @@ formulas too wide for a narrow column (a formula cannot wrap, so a two-column pa
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 
 _DISPLAY = re.compile(r'<div class="math-display">(<math display="block">.*?</math>)</div>', re.S)
@@ -11,10 +12,58 @@ _TOKEN = re.compile(r"<(mi|mn|mo|mtext)\b[^>]*>([^<]*)</\1>")
 WIDE_GLYPHS = 34  # about what a half-width column of the two-up key holds at its type size
 
 _VOID = {"br", "hr", "img", "col", "mspace", "mprescripts", "none"}
+_CDATA = ("script", "style")  # html.parser reads their content as text up to the end tag
+# A tag as our serializers (nh3, ElementTree, the MathML writer) write it: a plain name, attributes with
+# double-quoted values or none, separated by HTML's own whitespace (html.parser reads a no-break space as
+# part of a name). The lone "<" alternative stops the scan at anything else (comment, "<!", an unquoted
+# value), which goes to html.parser instead.
+_TAG = re.compile(r'<(?:(/?)([a-zA-Z][-.:\w]*)((?:[ \t\n\r\f]+[^ \t\n\r\f"\'<>/=]+(?:="[^"]*")?)*)[ \t\n\r\f]*(/?)>)?')
+
+
+def _end_offsets(fragment: str, wanted: int) -> tuple[list[int], bool] | None:
+    """The end offsets of the first ``wanted`` top-level elements and whether the first is a lead-in, as
+    html.parser sees them; None where the fragment leaves the simple tag grammar above."""
+    depth, ends, lead_in, pos = 0, [], False, 0
+    while pos is not None:
+        tags, pos = _TAG.finditer(fragment, pos), None
+        for m in tags:
+            close, name, attrs, empty = m.groups()
+            if name is None or (close and (attrs or empty)):
+                return None
+            tag = name.lower()
+            if tag in _VOID or empty:  # <x/> opens nothing
+                continue
+            if close:
+                depth -= 1
+                if depth == 0:
+                    ends.append(m.start() + len(tag) + 3)  # + len("</tag>")
+                    if len(ends) == wanted:
+                        return ends, lead_in
+                continue
+            if depth == 0 and not ends:
+                lead_in = "class" in attrs.lower() and ("class", "lead-in") in _attrs(m.group(0))
+            depth += 1
+            if tag in _CDATA:  # its text is not markup: go on from its end tag
+                end_tag = re.compile(rf"</\s*{tag}\s*>", re.I).search(fragment, m.end())
+                if end_tag is None:
+                    return None
+                pos = end_tag.start()
+                break
+    return ends, lead_in
+
+
+def _attrs(start_tag: str) -> list[tuple[str, str | None]]:
+    """A start tag's attributes exactly as html.parser reads them (names lowercased, values unescaped)."""
+    found: list = []
+    parser = HTMLParser()
+    parser.handle_starttag = lambda tag, attrs: found.extend(attrs)
+    parser.feed(start_tag)
+    parser.close()
+    return found
 
 
 class _Ends(HTMLParser):
-    """Records the character offset at which each top-level element ends."""
+    """Records the character offset at which each top-level element ends (for any fragment)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
@@ -24,10 +73,10 @@ class _Ends(HTMLParser):
         self._starts = [0]
 
     def feed_text(self, text: str) -> None:
-        # HTMLParser reports positions as (line, column); turn them into offsets once
+        # HTMLParser reports positions as (line, column) and counts lines at "\n" only
         self._starts = [0]
-        for line in text.splitlines(keepends=True):
-            self._starts.append(self._starts[-1] + len(line))
+        for line in text.split("\n"):
+            self._starts.append(self._starts[-1] + len(line) + 1)
         self.feed(text)
         self.close()
 
@@ -53,15 +102,24 @@ class _Ends(HTMLParser):
             self.ends.append(self._here() + len(f"</{tag}>"))
 
 
+@lru_cache(maxsize=2048)  # the study sheet and the answer key split the same answers
 def split_first_block(fragment: str) -> tuple[str, str]:
     """(first block, the rest): the first top-level element of ``fragment`` -- with the one after it when
-    the first is only a bold run-in heading (``<p class="lead-in">``) -- and everything after it."""
-    parser = _Ends()
-    parser.feed_text(fragment)
-    if not parser.ends:
+    the first is only a bold run-in heading (``<p class="lead-in">``) -- and everything after it.
+
+    Only the first two top-level elements are looked at, by a scan over our serializers' tag grammar;
+    html.parser takes any fragment outside it (the result is the same for both).
+    """
+    found = _end_offsets(fragment, 2)
+    if found is None:
+        parser = _Ends()
+        parser.feed_text(fragment)
+        found = parser.ends, parser.lead_in[:1] == [True]
+    ends, lead_in = found
+    if not ends:
         return fragment, ""
-    take = 2 if parser.lead_in[:1] == [True] and len(parser.ends) > 1 else 1
-    cut = parser.ends[take - 1]
+    take = 2 if lead_in and len(ends) > 1 else 1
+    cut = ends[take - 1]
     return fragment[:cut], fragment[cut:].lstrip("\n")
 
 
