@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 import zipfile
 from pathlib import Path
 
@@ -30,8 +31,9 @@ def _collection(tmp_path: Path):
 _import = import_package
 
 
-def _build(project: Path) -> Path:
-    result = run_cli("build", cwd=project)
+def _build(project: Path, clock: int | None = None) -> Path:
+    """Build; ``clock`` pins the build's time (SOURCE_DATE_EPOCH), so stamps never come after a user's edit."""
+    result = run_cli("build", cwd=project, env={"SOURCE_DATE_EPOCH": str(clock)} if clock else None)
     assert result.returncode == 0, result.stderr
     return project / "dist" / "rgann.apkg"
 
@@ -113,9 +115,12 @@ def test_course_order_and_tags(project: Path, tmp_path: Path):
 
 
 def test_update_cycle_keeps_history_and_user_edits(project: Path, tmp_path: Path):
+    # The releases happen before the student's edit, as they do in life: built within one second,
+    # the edited note's stamp (always later than its last one, so Anki updates it) would be in the future.
+    released = int(time.time()) - 100
     col = _collection(tmp_path)
     try:
-        _import(col, _build(project))
+        _import(col, _build(project, released))
         # 1. review a card
         card = _card_for(col, "fx-t1b-kl")
         card.start_timer()
@@ -126,7 +131,7 @@ def test_update_cycle_keeps_history_and_user_edits(project: Path, tmp_path: Path
         # 2. edit that note's answer in the YAML and rebuild
         path = project / "content" / "sheet01" / "task01-basics.yaml"
         path.write_text(path.read_text("utf-8").replace("No. For", "No, not in general. For"), "utf-8")
-        log = _import(col, _build(project))
+        log = _import(col, _build(project, released + 50))
 
         # 3. updated in place: history kept, nothing duplicated or conflicting
         assert log["updated"] == ["fx-t1b-kl"]
@@ -142,7 +147,7 @@ def test_update_cycle_keeps_history_and_user_edits(project: Path, tmp_path: Path
         note = after.note()
         note["Answer"] += "<p>my own mnemonic</p>"
         col.update_note(note)
-        log = _import(col, _build(project))
+        log = _import(col, _build(project, released + 60))
         assert log["updated"] == [] and log["new"] == [] and len(log["duplicate"]) == 8
         assert "my own mnemonic" in _card_for(col, "fx-t1b-kl").note()["Answer"]
     finally:
