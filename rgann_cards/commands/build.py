@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from .common import add_paths, add_strict, report_warnings
 
 HELP = "validate, verify and build every output into dist/"
@@ -19,6 +21,9 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..build import build
 
+    # A build allocates the whole course as long-lived objects; Python's default thresholds scan
+    # them again and again (about 0.5 s of CPU at 10,000 notes, for 1 MiB more at the peak).
+    gc.set_threshold(10_000, 50, 1_000)
     report = build(args.content, args.dist, strict=args.strict, write_lock=not args.bundled)
     report_warnings(report.warnings, strict=False)  # --strict already refused to write if there were any
     s = report.summary
