@@ -166,3 +166,21 @@ def test_diff_rules_for_tags(old_tags, old_mod, against, status, dropped):
     old = SideNote("g", 1, "Basic", old_mod, ("x", "front"), frozenset(old_tags), "FIX::A")
     diff = compare({"g": new}, {"g": old}, new_name="new", old_name="old", against=against)
     assert [(n.status, n.dropped_tags) for n in diff.notes] == [(status, dropped)]
+
+
+def test_a_copied_lock_keeps_its_state_whatever_happens_to_the_original():
+    from rgann_cards.lifecycle.lock import Lock
+
+    lock = Lock(created=1)
+    lock.stamp("a", "h1", 10)
+    lock.record("a", {"kind": "basic", "deck": "D", "file": "f.yaml", "text": "t", "cloze": {"1": "x"}})
+    lock.stamp("b", "h2", 10)
+    lock.last_changes = {"added": ["a"]}
+    before = lock.to_bytes()
+    snapshot = lock.copy()
+    lock.stamp("a", "h3", 20)
+    lock.record("a", {"kind": "cloze", "deck": "E", "cloze": {"1": "y", "2": "z"}})
+    lock.retire("b", replaced_by="a")
+    lock.restore("b")
+    lock.last_changes["added"].append("b")
+    assert snapshot.to_bytes() == before
