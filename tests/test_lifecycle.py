@@ -178,6 +178,7 @@ def test_a_copied_lock_keeps_its_state_whatever_happens_to_the_original():
     lock.last_changes = {"added": ["a"]}
     before = lock.to_bytes()
     snapshot = lock.copy()
+    lock.record("a", {"kind": "basic", "deck": "Moved", "file": "g.yaml"})  # updates the entry in place
     lock.stamp("a", "h3", 20)
     lock.record("a", {"kind": "cloze", "deck": "E", "cloze": {"1": "y", "2": "z"}})
     lock.retire("b", replaced_by="a")
