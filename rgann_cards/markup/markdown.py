@@ -171,13 +171,14 @@ def inline_formulas(text: str, *, cloze: bool = False) -> list[tuple[str, int]]:
 
 
 def settle(text: str, *, cloze: bool = False) -> None:
-    """Linting is done: a field no page prints gets its Anki HTML now and lets its parse go.
+    """Linting is done: the field gets its Anki HTML now, and one that no page prints lets its parse go.
 
-    So a large course never holds the tokens of every field at once (peak memory at 10k notes).
+    So the Anki HTML is made where the lint runs (on both cores, markup/batch.py), and a large
+    course never holds the tokens of every field at once (peak memory at 10k notes).
     """
     parsed = _parse(text, cloze)
+    render(text, cloze=cloze)
     if not parsed.printed:
-        render(text, cloze=cloze)
         parsed.tokens = parsed.pieces = parsed.inline = None
 
 
