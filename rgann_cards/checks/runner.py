@@ -15,7 +15,7 @@ from collections import deque
 from multiprocessing.connection import wait
 
 from .result import CheckResult
-from .worker import Resolver, execute, worker_main
+from .worker import CheckSpec, Resolver, execute, worker_main
 
 # The clock for a check starts when its worker is ready; a worker gets this long to start up.
 STARTUP_GRACE = 60.0
@@ -24,9 +24,9 @@ STARTUP_GRACE = 60.0
 _MAX_FAILED_STARTS = 2
 _START_FAILURE = ("a worker process failed to start (its error is on stderr); a script that calls "
                   "run_checks needs an `if __name__ == \"__main__\":` guard")
-# Imported once by the fork server, so each worker starts with SymPy loaded. NumPy is left out:
-# it must load after the worker has limited BLAS threads.
-_PRELOAD = ["rgann_cards.model", "rgann_cards.checks.expr_check"]
+# Imported once by the fork server, so each worker forks with SymPy, NumPy and the check modules
+# loaded (warm.py limits BLAS threads before NumPy loads).
+_PRELOAD = [f"{__package__}.warm"]
 
 
 def run_checks(checks: list, *, timeout: float = 20.0, jobs: int = 2,
@@ -45,6 +45,19 @@ def run_checks(checks: list, *, timeout: float = 20.0, jobs: int = 2,
         pool.close()
 
 
+def start_server() -> None:
+    """Start the fork server now, without waiting: it loads SymPy and the checks while the caller works.
+
+    A build calls this first, so that its checks need not wait for the imports once the course
+    is loaded. Cheap when the server already runs; nothing to do where there is no fork server.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        from multiprocessing import forkserver
+
+        _context()
+        forkserver.ensure_running()
+
+
 def run_check_inline(check, *, _resolve: Resolver | None = None) -> CheckResult:
     """Run one check in this process, without a time limit (for tests and debugging)."""
     return execute(check, _resolve)
@@ -57,6 +70,13 @@ def _context():
         context.set_forkserver_preload(_PRELOAD)  # only takes effect if the server is not running yet
         return context
     return multiprocessing.get_context("spawn")
+
+
+def _expected_cost(check) -> int:
+    """Named checks first: they hold the long symbolic proofs and simulations, while expressions are
+    short, so these fill the gaps at the end and no core waits long for the last check (a stable sort
+    keeps the course order within each group)."""
+    return 0 if check.function is not None else 1
 
 
 class _Worker:
@@ -94,7 +114,8 @@ class _Pool:
 
     def run(self, checks: list) -> list[CheckResult]:
         results: list[CheckResult | None] = [None] * len(checks)
-        queue = deque(range(len(checks)))
+        queue = deque(sorted(range(len(checks)), key=lambda i: _expected_cost(checks[i])))
+        specs = [CheckSpec.of(check) for check in checks]
         while queue or any(w.index is not None for w in self.workers):
             if self.failed_starts >= _MAX_FAILED_STARTS:  # every new worker would die the same way
                 while queue:
@@ -107,7 +128,7 @@ class _Pool:
                         worker.kill()
                         worker = self.workers[position] = _Worker(self.context, self.resolve)
                     index = queue.popleft()
-                    worker.submit(index, checks[index], self.timeout)
+                    worker.submit(index, specs[index], self.timeout)
             busy = [w for w in self.workers if w.index is not None]
             if not busy:
                 continue

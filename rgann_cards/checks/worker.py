@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
+from dataclasses import dataclass, field
 from typing import Callable
 
 from . import registry
@@ -17,6 +18,30 @@ from .result import CheckResult
 Resolver = Callable[[str], Callable]
 _OWN_ERRORS = ("ExprError", "RegistryError")  # their messages are already meant for users
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """What a worker needs to run a check, as plain data.
+
+    The runner sends this instead of the content model's ``Check``: unpickling that would
+    make every worker import pydantic and the model (about 0.3 s each) for nothing.
+    """
+
+    expr: str | None = None
+    equals: str | int | None = None
+    approx: float | None = None
+    tol: float | None = None
+    function: str | None = None
+    params: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, check) -> "CheckSpec":
+        return cls(check.expr, check.equals, check.approx, check.tol, check.function, dict(check.params or {}))
+
+    @property
+    def form(self) -> str:
+        return "expr" if self.expr is not None else "function"
 
 
 def execute(check, resolve: Resolver | None = None) -> CheckResult:
@@ -51,10 +76,11 @@ def one_line(exc: BaseException) -> str:
 
 def worker_main(conn, resolve: Resolver | None) -> None:
     """Entry point of a worker process: receive (index, check), send (index, result), until None or EOF."""
-    # One BLAS thread per worker: the runner already runs one worker per core.
-    for variable in _THREAD_VARIABLES:
-        os.environ.setdefault(variable, "1")
-    _preload()
+    # Forked from the fork server, a worker has every module loaded already; it re-reads the
+    # entry points only, so a plugin installed since the server started is still found.
+    registry.check_modules.cache_clear()
+    registry.catalogue.cache_clear()
+    preload()
     conn.send("ready")
     while True:
         try:
@@ -67,9 +93,16 @@ def worker_main(conn, resolve: Resolver | None) -> None:
         conn.send((index, execute(check, resolve)))
 
 
-def _preload() -> None:
-    # Import every check module once per worker, so no check pays for NumPy or SymPy itself.
+def preload() -> None:
+    """Limit BLAS to one thread, then import SymPy, NumPy and every check module, so no check pays for them.
+
+    One BLAS thread per worker: the runner already runs one worker per core. The variables
+    must be set before NumPy loads.
+    """
     import importlib
+
+    for variable in _THREAD_VARIABLES:
+        os.environ.setdefault(variable, "1")
 
     modules = sorted({info.module for info in registry.catalogue().values()})
     for module in [f"{__package__}.expr_check", *modules]:
