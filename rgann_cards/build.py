@@ -135,6 +135,9 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
         warnings = [Problem(SourceLocation(*w[:3]), w[3]) for w in summary["warnings"]]
         return BuildReport(None, None, outputs=[Path(dist_dir) / name for name in summary["outputs"]],
                            warnings=warnings, up_to_date=True, summary=summary)
+    from .checks.runner import start_server
+
+    start_server()  # the checks' workers load SymPy and NumPy while this process loads the course
     from . import markup
     from .checks.verify import verify
     from .content.load import load_course
