@@ -10,7 +10,6 @@ resolve, by central differences as well.
 from __future__ import annotations
 
 import numpy as np
-import sympy
 
 from .registry import named_check
 from .result import CheckResult, verdict
@@ -25,6 +24,8 @@ _CENTRAL_STEP = 1e-5
 
 def residual_jacobian_formula(W1, W2, x):
     """The claimed ∂y/∂x for y = x + W2 tanh(W1 x): I + W2 diag(1 − tanh²(W1 x)) W1 (SymPy matrices)."""
+    import sympy
+
     slopes = [1 - sympy.tanh(h) ** 2 for h in W1 * x]
     return sympy.eye(len(x)) + W2 * sympy.diag(*slopes) * W1
 
@@ -47,6 +48,8 @@ def jacobian_identity(*, n: int = 3, jacobian=None) -> CheckResult:
     at a random point with central differences of the block's forward pass, so a
     formula without the identity (or with a wrong branch Jacobian) fails both.
     """
+    import sympy  # here, not at the top: the gradient_depth figure plots this module's numbers without SymPy
+
     if not 1 <= n <= 6:
         raise ValueError("n must be 1..6")
     x = sympy.Matrix(sympy.symbols(f"x1:{n + 1}", real=True))
