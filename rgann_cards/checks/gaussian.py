@@ -37,7 +37,11 @@ def kl_standard_normal_1d(*, closed_form=None) -> CheckResult:
     q, p = normal_pdf(x, mu, sigma**2), normal_pdf(x, 0, 1)
     # Expanding the log first leaves a quadratic in x times a Gaussian, which SymPy integrates exactly.
     log_ratio = sympy.expand(sympy.expand_log(sympy.log(q) - sympy.log(p), force=True))
-    integral = sympy.integrate(q * log_ratio, (x, -sympy.oo, sympy.oo))
+    # Substituting x = μ + σt (dx = σ dt, an exact change of variables) centres the Gaussian: SymPy
+    # integrates polynomial × exp(−t²/2) term by term, in a third of the time the shifted form takes.
+    t = sympy.Symbol("t", real=True)
+    integrand = sympy.expand((q * log_ratio).subs(x, mu + sigma * t) * sigma)
+    integral = sympy.integrate(integrand, (t, -sympy.oo, sympy.oo))
     claimed = (closed_form or closed_form_1d)(mu, sigma)
     ok = sympy.simplify(sympy.expand_log(integral - claimed, force=True)) == 0
     # A numeric spot check, independent of SymPy's integrator.
