@@ -105,13 +105,16 @@ def used_figures(course: Course) -> set[str]:
 
 
 def render_figures(course: Course, cache_dir: Path | None = DEFAULT_FIGURE_CACHE,
-                   names: set[str] | None = None) -> dict[str, bytes]:
-    """SVG bytes of every figure the course uses (drawn, or read from the cache); media files as they are."""
+                   names: set[str] | None = None, queue=None) -> dict[str, bytes]:
+    """SVG bytes of every figure the course uses (drawn, or read from the cache); media files as they are.
+
+    ``queue``: a ``diagrams.shared.FigureQueue`` that check workers may also draw from.
+    """
     from .content.media import is_media_ref
     from .diagrams.render import render_figures as render
 
     names = used_figures(course) if names is None else names
-    drawn = render({n for n in names if not is_media_ref(n)}, cache_dir, course.diagrams)
+    drawn = render({n for n in names if not is_media_ref(n)}, cache_dir, course.diagrams, queue)
     return {**drawn, **{n: course.media[n] for n in sorted(names) if is_media_ref(n)}}
 
 
@@ -147,13 +150,16 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
     course = load_course(content_dir)
     times["load"] = time.perf_counter() - start
     # The checks run in worker processes while this one draws the figures: both cores at work.
+    # A worker that runs out of checks takes figures from the back of the same queue.
+    from .diagrams.shared import FigureQueue
+
+    figures = FigureQueue()
     with ThreadPoolExecutor(max_workers=1) as pool:
         start = time.perf_counter()
-        checking = pool.submit(verify, course)
-        svgs = render_figures(course, cache_dir)
+        checking = pool.submit(_timed, lambda: verify(course, figures=figures))
+        svgs = render_figures(course, cache_dir, queue=figures)
         times["figures"] = time.perf_counter() - start
-        verification = checking.result()
-        times["verify"] = time.perf_counter() - start
+        verification, times["verify"] = checking.result()
     verification.raise_on_failure()
     from .lifecycle import guards
 
@@ -190,6 +196,12 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
     }
     _after_success(content_dir, dist_dir, options, outputs, lock_path, report, state_dir)
     return report
+
+
+def _timed(fn, *args):
+    """``fn(*args)`` and its wall time: the checks' own time, not the wait for the figures."""
+    start = time.perf_counter()
+    return fn(*args), time.perf_counter() - start
 
 
 def _render_outputs(course: Course, verification: Verification, svgs: dict[str, bytes], targets: tuple[str, ...],

@@ -15,7 +15,7 @@ from collections import deque
 from multiprocessing.connection import wait
 
 from .result import CheckResult
-from .worker import CheckSpec, Resolver, execute, worker_main
+from .worker import CheckSpec, FigureTask, Resolver, execute, worker_main
 
 # The clock for a check starts when its worker is ready; a worker gets this long to start up.
 STARTUP_GRACE = 60.0
@@ -29,20 +29,24 @@ _START_FAILURE = ("a worker process failed to start (its error is on stderr); a 
 _PRELOAD = [f"{__package__}.warm"]
 
 
-def run_checks(checks: list, *, timeout: float = 20.0, jobs: int = 2,
+def run_checks(checks: list, *, timeout: float = 20.0, jobs: int = 2, figures=None,
                _resolve: Resolver | None = None) -> list[CheckResult]:
     """Run every check, ``jobs`` at a time; results come back in input order, each with ``seconds``.
 
-    A check running longer than ``timeout`` seconds gets status "timeout". ``_resolve`` replaces the
-    registry lookup (tests use it to run checks that must not ship); it must be picklable.
+    A check running longer than ``timeout`` seconds gets status "timeout". With ``figures`` (a
+    ``diagrams.shared.FigureQueue``), one worker that has run out of checks draws figures from its
+    back while the caller draws from its front. ``_resolve`` replaces the registry lookup (tests use
+    it to run checks that must not ship); it must be picklable.
     """
     if not checks:
         return []
     pool = _Pool(min(max(1, jobs), len(checks)), timeout, _resolve)
     try:
-        return pool.run(list(checks))
+        return pool.run(list(checks), figures)
     finally:
         pool.close()
+        if figures is not None:
+            figures.close()  # a figure still out is drawn by the caller
 
 
 def start_server() -> None:
@@ -111,12 +115,15 @@ class _Pool:
         self.resolve = resolve
         self.workers = [_Worker(self.context, resolve) for _ in range(size)]
         self.failed_starts = 0
+        self.figures = None
+        self.drawer: _Worker | None = None  # the one worker that draws figures: matplotlib loads once
 
-    def run(self, checks: list) -> list[CheckResult]:
+    def run(self, checks: list, figures=None) -> list[CheckResult]:
         results: list[CheckResult | None] = [None] * len(checks)
         queue = deque(sorted(range(len(checks)), key=lambda i: _expected_cost(checks[i])))
         specs = [CheckSpec.of(check) for check in checks]
-        while queue or any(w.index is not None for w in self.workers):
+        self.figures = figures
+        while True:
             if self.failed_starts >= _MAX_FAILED_STARTS:  # every new worker would die the same way
                 while queue:
                     results[queue.popleft()] = CheckResult("error", "", "", _START_FAILURE)
@@ -129,9 +136,14 @@ class _Pool:
                         worker = self.workers[position] = _Worker(self.context, self.resolve)
                     index = queue.popleft()
                     worker.submit(index, specs[index], self.timeout)
+                elif worker.index is None and self._may_draw(worker):
+                    name = figures.take_back()
+                    if name is not None:
+                        self.drawer = worker
+                        worker.submit(name, FigureTask(name), self.timeout)
             busy = [w for w in self.workers if w.index is not None]
             if not busy:
-                continue
+                break
             remaining = max(0.0, min(w.deadline for w in busy) - time.monotonic())
             ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=remaining)
             for worker in busy:
@@ -147,14 +159,25 @@ class _Pool:
                     else:
                         self.failed_starts += 1
                         message = _START_FAILURE
-                    results[worker.index] = CheckResult("error", "", "", message, seconds=elapsed)
+                    self._store(worker.index, CheckResult("error", "", "", message, seconds=elapsed), results)
                     self._replace(worker, bool(queue))
                 elif time.monotonic() >= worker.deadline:
-                    results[worker.index] = CheckResult(
+                    self._store(worker.index, CheckResult(
                         "timeout", "", "", f"did not finish within {self.timeout:g} s; its worker was stopped",
-                        seconds=elapsed)
+                        seconds=elapsed), results)
                     self._replace(worker, bool(queue))
         return results  # type: ignore[return-value]  # every slot is filled when the loop ends
+
+    def _may_draw(self, worker: _Worker) -> bool:
+        # Once a figure broke its worker, the caller draws the rest (self.drawer stays the dead one).
+        return (self.figures is not None and self.failed_starts < _MAX_FAILED_STARTS
+                and (self.drawer is None or self.drawer is worker))
+
+    def _store(self, index, result, results: list) -> None:
+        if isinstance(index, str):  # a figure: its SVG bytes, or None for the caller to draw it
+            self.figures.deliver(index, result if isinstance(result, bytes) else None)
+        else:
+            results[index] = result
 
     def _receive(self, worker: _Worker, results: list) -> None:
         try:
@@ -166,7 +189,7 @@ class _Pool:
                     worker.deadline = worker.started + self.timeout
                     continue
                 index, result = message
-                results[index] = result
+                self._store(index, result, results)
                 worker.index = None
         except (EOFError, OSError):  # died mid-message; the caller sees the dead process
             worker.process.join(timeout=1)

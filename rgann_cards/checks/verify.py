@@ -64,11 +64,12 @@ class Verification:
 
 
 def verify(course: Course, *, only: set[str] | None = None, timeout: float = 30.0, jobs: int = 2,
-           cache: bool = True, cache_dir: Path | None = None) -> Verification:
+           cache: bool = True, cache_dir: Path | None = None, figures=None) -> Verification:
     """Run the course's checks (or those of the exercises in ``only``) under a per-check time limit.
 
     With ``cache``, a check that passed before with the same definition, code and library
     versions is not run again (checks/cache.py; ``cache_dir`` defaults to the user cache).
+    ``figures`` (a ``diagrams.shared.FigureQueue``) lets a worker with no checks left draw figures.
     """
     from . import cache as stored
 
@@ -79,7 +80,7 @@ def verify(course: Course, *, only: set[str] | None = None, timeout: float = 30.
     if missing:
         from .runner import run_checks
 
-        ran = run_checks([selected[i][1] for i in missing], timeout=timeout, jobs=jobs)
+        ran = run_checks([selected[i][1] for i in missing], timeout=timeout, jobs=jobs, figures=figures)
         for i, result in zip(missing, ran):
             results[i] = result
             if directory:

@@ -44,6 +44,27 @@ class CheckSpec:
         return "expr" if self.expr is not None else "function"
 
 
+@dataclass(frozen=True)
+class FigureTask:
+    """Draw the built-in figure ``name`` (for a build whose checks are done while figures remain)."""
+
+    name: str
+
+
+def draw_figure(name: str) -> bytes | None:
+    """The figure's SVG bytes as ``diagrams.render.draw_svg`` makes them; None if drawing failed.
+
+    The build process sanitizes and caches what comes back, and draws the figure itself on
+    None, so that its error is reported where it always is.
+    """
+    try:
+        from ..diagrams.render import draw_svg  # matplotlib loads here, in the one worker that draws
+
+        return draw_svg(name)
+    except Exception:  # noqa: BLE001 -- the build process draws it again and reports the error
+        return None
+
+
 def execute(check, resolve: Resolver | None = None) -> CheckResult:
     """Run one check here and now. Never raises: a broken check becomes status "error" with one line."""
     start = time.perf_counter()
@@ -89,8 +110,8 @@ def worker_main(conn, resolve: Resolver | None) -> None:
             return
         if message is None:
             return
-        index, check = message
-        conn.send((index, execute(check, resolve)))
+        index, task = message
+        conn.send((index, draw_figure(task.name) if isinstance(task, FigureTask) else execute(task, resolve)))
 
 
 def preload() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 # Modules in this package that are infrastructure, not figures.
-_NOT_FIGURES = {"style", "sizes", "render", "cache", "declarative", "svg_safe"}
+_NOT_FIGURES = {"style", "sizes", "render", "cache", "declarative", "svg_safe", "shared"}
 
 
 def known_figures() -> set[str]:

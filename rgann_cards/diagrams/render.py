@@ -75,32 +75,57 @@ def cache_key(name: str) -> str:
     return digest.hexdigest()[:20]
 
 
-def render_figures(names, cache_dir: Path | None = DEFAULT_CACHE_DIR, diagrams: dict | None = None) -> dict[str, bytes]:
+def render_figures(names, cache_dir: Path | None = DEFAULT_CACHE_DIR, diagrams: dict | None = None,
+                   queue=None) -> dict[str, bytes]:
     """SVG bytes for each named figure, sorted by name. ``cache_dir=None`` draws everything and caches nothing.
 
     ``diagrams`` are the course's declarative diagrams (name -> Diagram); a name found there is drawn
-    from its data, any other name by the built-in figure module of that name.
+    from its data, any other name by the built-in figure module of that name. With ``queue`` (a
+    ``shared.FigureQueue``), the figures to draw are put on it, and a check worker may take built-in
+    ones from its back while this process draws from its front.
     """
+    from .shared import FigureQueue
+
     diagrams = diagrams or {}
+    wanted = sorted(set(names))
     svgs: dict[str, bytes] = {}
-    for name in sorted(set(names)):
-        diagram = diagrams.get(name)
-        draw = (lambda n=name, d=diagram: draw_diagram_svg(n, d)) if diagram is not None else \
-            (lambda n=name: draw_svg(n))
+    paths: dict[str, Path] = {}
+    for name in wanted:
         if cache_dir is None:
-            svgs[name] = _safe(draw())
             continue
+        diagram = diagrams.get(name)
         key = diagram_key(name, diagram) if diagram is not None else cache_key(name)
-        path = Path(cache_dir) / f"{name}-{key}.svg"
+        paths[name] = Path(cache_dir) / f"{name}-{key}.svg"
         try:
-            svgs[name] = _safe(path.read_bytes())
+            svgs[name] = _safe(paths[name].read_bytes())
         except OSError:  # missing, or unreadable: draw it
-            svgs[name] = _safe(draw())
+            pass
+    missing = [name for name in wanted if name not in svgs]
+    queue = queue if queue is not None else FigureQueue()
+    # A worker may draw the built-ins, first those that plot a check's numbers: it has the check
+    # modules loaded already. Declarative diagrams need the course model, which only this process has.
+    builtin = {n for n in missing if n not in diagrams}
+    queue.add(missing, builtin, {n for n in builtin if _depends(n)})
+    while (name := queue.take_front()) is not None:
+        svgs[name] = _draw(name, diagrams.get(name))
+    for name in queue.taken():
+        drawn = queue.result(name)
+        svgs[name] = _safe(drawn) if drawn is not None else _draw(name, None)  # a worker that failed: draw it here
+    for name in missing:
+        if name in paths:
             try:
-                _store(path, svgs[name])
+                _store(paths[name], svgs[name])
             except OSError:
                 pass  # a cache that cannot be written (full disk, read-only) only makes the next build slower
-    return svgs
+    return {name: svgs[name] for name in wanted}
+
+
+def _draw(name: str, diagram) -> bytes:
+    return _safe(draw_diagram_svg(name, diagram) if diagram is not None else draw_svg(name))
+
+
+def _depends(name: str) -> bool:
+    return bool(getattr(figure_module(name), "DEPENDS", ()))
 
 
 def _safe(svg: bytes) -> bytes:
