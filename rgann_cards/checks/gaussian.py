@@ -125,5 +125,6 @@ def kl_standard_normal_full_covariance(*, trials: int = 3, samples: int = 400_00
 def _log_ratio(z: np.ndarray, mu: np.ndarray, cov: np.ndarray) -> np.ndarray:
     """log N(z; μ, Σ) − log N(z; 0, I) per row of z; the (2π)^{-d/2} factors cancel."""
     centered = z - mu
-    mahalanobis = np.einsum("ij,ij->i", centered, np.linalg.solve(cov, centered.T).T)
+    # Σ⁻¹ once per covariance (well conditioned here: Σ ⪰ 0.3 I), not a solve against 200,000 right-hand sides.
+    mahalanobis = np.einsum("ij,ij->i", centered @ np.linalg.inv(cov), centered)
     return -0.5 * mahalanobis - 0.5 * np.linalg.slogdet(cov)[1] + 0.5 * np.einsum("ij,ij->i", z, z)
