@@ -66,3 +66,10 @@ def test_render_figures_draws_what_a_worker_failed_to(tmp_path, monkeypatch):
     svgs = render.render_figures(["birnn", "vae"], tmp_path, queue=_stealing_queue(None))
     assert drawn == ["birnn", "vae"]
     assert list(svgs) == ["birnn", "vae"]
+
+
+def test_the_caller_leaves_the_preferred_figures_for_last():
+    queue = FigureQueue()
+    queue.add(["gradient_depth", "kl_asymmetry", "vae"], {"gradient_depth", "kl_asymmetry", "vae"},
+              {"gradient_depth", "kl_asymmetry"})
+    assert [queue.take_front() for _ in range(4)] == ["vae", "gradient_depth", "kl_asymmetry", None]

@@ -101,11 +101,12 @@ def render_figures(names, cache_dir: Path | None = DEFAULT_CACHE_DIR, diagrams: 
         except OSError:  # missing, or unreadable: draw it
             pass
     missing = [name for name in wanted if name not in svgs]
-    queue = queue if queue is not None else FigureQueue()
     # A worker may draw the built-ins, first those that plot a check's numbers: it has the check
     # modules loaded already. Declarative diagrams need the course model, which only this process has.
     builtin = {n for n in missing if n not in diagrams}
-    queue.add(missing, builtin, {n for n in builtin if _depends(n)})
+    shared = queue is not None
+    queue = queue if shared else FigureQueue()
+    queue.add(missing, builtin, {n for n in builtin if _depends(n)} if shared else set())
     while (name := queue.take_front()) is not None:
         svgs[name] = _draw(name, diagrams.get(name))
     for name in queue.taken():

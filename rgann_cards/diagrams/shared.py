@@ -4,7 +4,7 @@ The build process takes figures from the front of the list and draws them itself
 worker with nothing left to check may take a built-in figure from the back (``take_back``),
 so that on two cores the last figures are not left to one process while the other idles;
 it prefers the figures that plot a check's numbers, whose modules (SymPy among them) it has
-loaded already while the build process has not. A
+loaded already while the build process has not, and the build process leaves those for last. A
 declarative diagram is never handed out: it is drawn from the course's model, which the
 workers do not load. Whatever a worker fails to deliver (it died, timed out or raised) the
 build process draws itself, so a worker can only make the build faster, never change it.
@@ -35,9 +35,17 @@ class FigureQueue:
             self._preferred |= preferred
 
     def take_front(self) -> str | None:
-        """The next figure for the build process to draw itself, or None when none is left."""
+        """The next figure for the build process to draw itself, or None when none is left.
+
+        Preferred figures come last: the longer they wait, the likelier a worker draws them.
+        """
         with self._lock:
-            return self._pending.popleft() if self._pending else None
+            name = next((n for n in self._pending if n not in self._preferred), None)
+            if name is None:
+                name = self._pending[0] if self._pending else None
+            if name is not None:
+                self._pending.remove(name)
+            return name
 
     def take_back(self) -> str | None:
         """For a worker: the last preferred figure, else the last one if it may draw it; None if none is left
