@@ -98,9 +98,11 @@ def one_line(exc: BaseException) -> str:
 def worker_main(conn, resolve: Resolver | None) -> None:
     """Entry point of a worker process: receive (index, check), send (index, result), until None or EOF."""
     # Forked from the fork server, a worker has every module loaded already; it re-reads the
-    # entry points only, so a plugin installed since the server started is still found.
+    # entry points only, so that a plugin installed since the server started is still found.
+    known = registry.check_modules()
     registry.check_modules.cache_clear()
-    registry.catalogue.cache_clear()
+    if registry.check_modules() != known:
+        registry.catalogue.cache_clear()
     preload()
     conn.send("ready")
     while True:
