@@ -139,15 +139,20 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
         return BuildReport(None, None, outputs=[Path(dist_dir) / name for name in summary["outputs"]],
                            warnings=warnings, up_to_date=True, summary=summary)
     from .checks.runner import start_server
+    from .checks.verify import cache_is_empty, will_run
 
-    start_server()  # the checks' workers load SymPy and NumPy while this process loads the course
+    # The checks' fork server loads SymPy and NumPy on the other core while this process loads the
+    # course: at once when no check result is cached (every check will run), else as soon as the
+    # exercises are read and some check turns out not to be cached (none: no server at all).
+    if cache_is_empty():
+        start_server()
     from . import markup
     from .checks.verify import verify
     from .content.load import load_course
 
     times: dict[str, float] = {}
     start = time.perf_counter()
-    course = load_course(content_dir)
+    course = load_course(content_dir, read=lambda exercises: will_run(exercises) and start_server())
     times["load"] = time.perf_counter() - start
     # The checks run in worker processes while this one draws the figures: both cores at work.
     # A worker that runs out of checks takes figures from the back of the same queue.

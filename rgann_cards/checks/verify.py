@@ -63,6 +63,24 @@ class Verification:
         return "; ".join(parts)
 
 
+def will_run(exercises, *, cache_dir: Path | None = None) -> bool:
+    """Whether verifying these exercises runs any check, i.e. not every one is a pass in the cache."""
+    from . import cache as stored
+
+    directory = cache_dir or stored.default_dir()
+    return any(stored.load(check, directory) is None for ex in exercises for check in ex.checks)
+
+
+def cache_is_empty(cache_dir: Path | None = None) -> bool:
+    """True when no check result is cached at all (a first build: every check will run)."""
+    from . import cache as stored
+
+    try:
+        return not any((cache_dir or stored.default_dir()).iterdir())
+    except OSError:
+        return True
+
+
 def verify(course: Course, *, only: set[str] | None = None, timeout: float = 30.0, jobs: int = 2,
            cache: bool = True, cache_dir: Path | None = None, figures=None) -> Verification:
     """Run the course's checks (or those of the exercises in ``only``) under a per-check time limit.

@@ -1,0 +1,27 @@
+"""When a build starts the checks' fork server: at once on an empty check cache, else only if a check will run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rgann_cards.checks.verify import cache_is_empty, verify, will_run
+from rgann_cards.content.load import load_course
+
+
+def test_the_server_is_wanted_exactly_when_a_check_is_not_cached(project: Path, tmp_path: Path):
+    directory = tmp_path / "checks"
+    course = load_course(project / "content")
+    exercises = [ex for _, ex in course.exercises()]
+    assert cache_is_empty(directory) and will_run(exercises, cache_dir=directory)
+    verify(course, cache_dir=directory)  # every check passes and is stored
+    assert not cache_is_empty(directory)
+    assert not will_run(exercises, cache_dir=directory)
+    for path in list(directory.glob("*.json"))[:1]:
+        path.unlink()  # one result lost (or one check edited): that check runs again
+    assert will_run(exercises, cache_dir=directory)
+
+
+def test_load_course_hands_the_exercises_to_the_build_before_the_markup_is_linted(project: Path):
+    seen = []
+    course = load_course(project / "content", read=seen.append)
+    assert [ex.id for ex in seen[0]] == [ex.id for _, ex in course.exercises()]
