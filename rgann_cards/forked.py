@@ -15,6 +15,7 @@ the work was split.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
@@ -42,7 +43,12 @@ class Beside(Generic[T]):
 
     def _start(self) -> None:
         reader, writer = os.pipe()
+        # Frozen, the parent's objects are never visited by the child's garbage collector, which
+        # would otherwise copy every page of the heap it inherited (copy-on-write) just to scan it.
+        gc.freeze()
         pid = os.fork()
+        if pid:
+            gc.unfreeze()
         if pid == 0:  # the child: the work, its result, then gone without cleanup
             os.close(reader)
             code = 1

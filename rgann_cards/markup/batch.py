@@ -16,8 +16,6 @@ in any way, this process does its share too.
 
 from __future__ import annotations
 
-import os
-
 from .. import forked
 from . import markdown, mathml
 from .tex_width import too_wide_inline
@@ -53,34 +51,35 @@ def _one(text: str, cloze: bool, printed: bool) -> Result:
 
 
 def _parallel(distinct: list[Field]) -> dict[Field, Result]:
-    mine, theirs = distinct[0::2], distinct[1::2]
+    mine, theirs = _halves(distinct)
     parsed_before, converted_before = set(markdown._PARSED), set(mathml._CONVERTED)
-    here = os.getpid()
 
     def their_share():
-        results = [_one(*field) for field in theirs]
-        parsed = {k: v for k, v in markdown._PARSED.items() if k not in parsed_before}
-        if os.getpid() != here:  # in the child: markdown-it tokens are large to send and cheap to re-make
-            for entry in parsed.values():
-                entry.tokens = entry.inline = None
-        return results, parsed, {k: v for k, v in mathml._CONVERTED.items() if k not in converted_before}
+        # only what found something travels back: most fields are clean
+        found = {i: result for i, field in enumerate(theirs) if (result := _one(*field)) != ([], [])}
+        return (found, markdown.parses_since(parsed_before),
+                {k: v for k, v in mathml._CONVERTED.items() if k not in converted_before})
 
     with forked.Beside(their_share, fork=True) as child:
         done = {field: _one(*field) for field in mine}
-        results, parsed, converted = child.result()  # computed here (and already in the caches) if the child failed
-    done.update(zip(theirs, results))
-    _adopt(parsed, converted)
+        found, parsed, converted = child.result()  # computed here (and already in the caches) if the child failed
+    done.update((field, found.get(i) or ([], [])) for i, field in enumerate(theirs))
+    mathml._CONVERTED.update(converted)
+    markdown.adopt_parses(parsed)
     return done
 
 
-def _adopt(parsed: dict, converted: dict) -> None:
-    """The child's parses and conversions join this process's caches."""
-    mathml._CONVERTED.update(converted)
-    for key, theirs in parsed.items():
-        here = markdown._PARSED.get(key)
-        if here is None:
-            markdown._PARSED[key] = theirs
-        else:  # the same text linted here too (printed here, shown only in Anki there, or the reverse)
-            here.printed |= theirs.printed
-            for target, html in theirs.rendered.items():
-                here.rendered.setdefault(target, html)
+def _halves(fields: list[Field]) -> tuple[list[Field], list[Field]]:
+    """Two shares of about equal work: each field goes to the share with less so far.
+
+    A field's cost grows with its length, and a printed one's about four times as fast (its
+    formulas are converted to MathML too). Alternating would not do: a course's fields come in
+    a repeating order (front, back, front, back...), and one share would get every back.
+    """
+    shares: tuple[list[Field], list[Field]] = ([], [])
+    load = [0, 0]
+    for field in fields:
+        lighter = 0 if load[0] <= load[1] else 1
+        shares[lighter].append(field)
+        load[lighter] += (len(field[0]) + 20) * (4 if field[2] else 1)
+    return shares

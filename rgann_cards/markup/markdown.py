@@ -182,6 +182,24 @@ def settle(text: str, *, cloze: bool = False) -> None:
         parsed.tokens = parsed.pieces = parsed.inline = None
 
 
+def parses_since(before: set) -> list[tuple]:
+    """This build's parses not in ``before``, as plain tuples (cheap to pickle): what another
+    process needs to render them (markdown-it tokens are left out: large to send, cheap to re-make)."""
+    return [(key, p.body, [(c.number, c.content, c.hint) for c in p.clozes], p.stray, p.pieces, p.printed,
+             p.rendered.get((anki_math, None))) for key, p in _PARSED.items() if key not in before]
+
+
+def adopt_parses(rows: list[tuple]) -> None:
+    """Parses made by another process (``parses_since``) join this one's, as if made here."""
+    for key, body, clozes, stray, pieces, printed, anki_html in rows:
+        here = _PARSED.get(key)
+        if here is None:
+            here = _PARSED[key] = _Parsed(body, [Cloze(*c) for c in clozes], None, stray, pieces=pieces)
+        here.printed |= printed  # the same text may be printed here and shown only in Anki there
+        if anki_html is not None:
+            here.rendered.setdefault((anki_math, None), anki_html)
+
+
 def _tokens(parsed: _Parsed) -> list:
     if parsed.tokens is None and parsed.pieces is None:  # asked again after its Anki HTML was made
         parsed.tokens = _parser(anki_math).parse(parsed.body)
