@@ -6,8 +6,9 @@ content error, a failed check or a full disk therefore leaves the previous
 outputs and the lock byte-for-byte untouched.
 
 A build whose inputs and outputs match the last successful build's record
-(fingerprint.py) does no work at all, and says so. After a successful build the
-quiz's item cache is written too, so the first quiz after an edit starts at once.
+(fingerprint.py) does no work at all, and says so. Once the course has validated
+and its checks have passed, the quiz's items are made too (beside the Anki package)
+and cached after the commit, so the first quiz after an edit starts at once.
 """
 
 from __future__ import annotations
@@ -175,8 +176,8 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
     guard, records = guards.guard_course(course, Path(content_dir), lock)
     report = BuildReport(course, verification, seconds=times, warnings=[*course.warnings, *guard.warnings])
     start = time.perf_counter()
-    outputs = _render_outputs(course, verification, svgs, targets, Path(dist_dir), lock_path, lock, clock,
-                              guard, records)
+    outputs, quiz_rows = _render_outputs(course, verification, svgs, targets, Path(dist_dir), lock_path, lock,
+                                         clock, guard, records)
     if not write_lock:
         new_lock = outputs.pop(lock_path, None)
         if new_lock is not None and (not lock_path.is_file() or lock_path.read_bytes() != new_lock):
@@ -200,6 +201,7 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
         "warnings": [[w.location.file, w.location.line, w.location.column, w.message] for w in report.warnings],
     }
     _after_success(content_dir, dist_dir, options, outputs, lock_path, report, state_dir)
+    _store_quiz_items(content_dir, course, state_dir, quiz_rows)
     return report
 
 
@@ -210,22 +212,40 @@ def _timed(fn, *args):
 
 
 def _render_outputs(course: Course, verification: Verification, svgs: dict[str, bytes], targets: tuple[str, ...],
-                    dist_dir: Path, lock_path: Path, lock, clock: int, guard, records) -> dict[Path, bytes]:
-    """Every output's bytes by path (and the lock's); nothing is written here.
+                    dist_dir: Path, lock_path: Path, lock, clock: int, guard,
+                    records) -> tuple[dict[Path, bytes], str | None]:
+    """Every output's bytes by path (and the lock's), nothing written; and the quiz's items, serialized.
 
-    The HTML pages are rendered in a forked child (forked.py) while this process makes the Anki
-    package and the JSON: both cores at work, the same bytes as one after the other.
+    The HTML pages, the JSON and the quiz's items are made in a forked child (forked.py) while
+    this process makes the Anki package: both cores at work, the same bytes as one after the
+    other. Without a child the items are None (the caller makes them after the commit).
     """
+    import os
+
     from . import forked
 
-    pages = forked.Beside(lambda: _html_pages(course, verification, svgs, dist_dir),
-                          fork=None if len(targets) > 1 else False) if "html" in targets else None
+    parent = os.getpid()
+
+    def beside() -> tuple[dict[Path, bytes], str | None]:
+        rows = None
+        if os.getpid() != parent:  # first, so their memory is free again before the pages are made
+            from .quiz.cache import serialize
+            from .quiz.items import items_of
+
+            rows = serialize(items_of(course))
+        outputs = _html_pages(course, verification, svgs, dist_dir) if "html" in targets else {}
+        if "json" in targets:
+            outputs[dist_dir / course.identity.json_name] = render_json(course, verification)
+        return outputs, rows
+
+    child = forked.Beside(beside, fork=None if "anki" in targets else False)
     try:
-        return _other_outputs(course, verification, svgs, targets, dist_dir, lock_path, lock, clock, guard, records,
-                              pages)
+        outputs = _anki_outputs(course, verification, svgs, targets, dist_dir, lock_path, lock, clock, guard,
+                                records)
+        rendered, rows = child.result()
     finally:
-        if pages is not None:
-            pages.cancel()  # a failure here: the pages are not wanted
+        child.cancel()  # a failure here: the pages are not wanted
+    return {**outputs, **rendered}, rows
 
 
 def _html_pages(course: Course, verification: Verification, svgs: dict[str, bytes], dist_dir: Path) -> dict:
@@ -237,8 +257,8 @@ def _html_pages(course: Course, verification: Verification, svgs: dict[str, byte
             dist_dir / ANSWER_KEY_NAME: render_answer_key(course, verification, everything, svgs)}
 
 
-def _other_outputs(course: Course, verification: Verification, svgs: dict[str, bytes], targets: tuple[str, ...],
-                   dist_dir: Path, lock_path: Path, lock, clock: int, guard, records, pages) -> dict[Path, bytes]:
+def _anki_outputs(course: Course, verification: Verification, svgs: dict[str, bytes], targets: tuple[str, ...],
+                  dist_dir: Path, lock_path: Path, lock, clock: int, guard, records) -> dict[Path, bytes]:
     from .lifecycle import tombstones
 
     # the quiz shows (and can open) these files; they are the same bytes Anki and the HTML get
@@ -261,24 +281,31 @@ def _other_outputs(course: Course, verification: Verification, svgs: dict[str, b
         changes = release_notes(previous, lock, records)
         outputs[dist_dir / CHANGES_NAME] = render_changes(changes, course.info)
         outputs[lock_path] = lock.to_bytes()
-    json_bytes = render_json(course, verification) if "json" in targets else None
-    if pages is not None:
-        outputs.update(pages.result())
-    if json_bytes is not None:
-        outputs[dist_dir / course.identity.json_name] = json_bytes
     return outputs
 
 
 def _after_success(content_dir: Path, dist_dir: Path, options: dict, outputs: dict[Path, bytes], lock_path: Path,
                    report: BuildReport, state_dir: Path | None) -> None:
-    """Remember this build (the next no-op costs file hashes only) and hand the quiz its items."""
+    """Remember this build: the next no-op costs file hashes only."""
     from . import fingerprint
-    from .quiz.cache import store_items
 
     fingerprint.remember(content_dir, dist_dir, options, {Path(p).resolve(): b for p, b in outputs.items()},
                          Path(lock_path).resolve(), report.summary, state_dir)
     outputs.clear()  # written and hashed: the quiz's items need the memory more (peak RSS at 10k notes)
+
+
+def _store_quiz_items(content_dir: Path, course: Course, state_dir: Path | None, rows: str | None) -> None:
+    """Hand the quiz this course's items (``rows``: already serialized), so the next quiz starts at once.
+
+    After the commit: the cache is keyed by every content file, the lock among them.
+    """
+    from .quiz import cache
+
+    cache_dir = None if state_dir is None else Path(state_dir)
     try:
-        store_items(content_dir, report.course, None if state_dir is None else Path(state_dir))
+        if rows is None:
+            cache.store_items(content_dir, course, cache_dir)
+        else:
+            cache.write_serialized(content_dir, rows, cache_dir)
     except ContentError:  # a course the quiz cannot use; `rgann-cards quiz` says why when it loads it
         pass

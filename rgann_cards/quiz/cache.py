@@ -35,14 +35,31 @@ def load_items(content: Path, cache_dir: Path | None = None) -> list[Item]:
     if cached is not None:
         return cached
     items = _load(content)
-    _write(path, key, items)
+    _write(path, key, serialize(items))
     return items
 
 
 def store_items(content: Path, course, cache_dir: Path | None = None) -> None:
     """Save the items of a course that just built, so the next quiz starts from the cache (build calls this)."""
+    write_serialized(content, serialize(items_of(course)), cache_dir)
+
+
+def serialize(items: list[Item]) -> str:
+    """The items as the cache file holds them (the costly half of storing them; build does it beside
+    the Anki export, and writes the file after its commit, when the content's fingerprint is final)."""
+    names = [f.name for f in fields(Item)]
+    rows = []
+    for item in items:  # fields are flat (str, int, tuples): no need for asdict's deep copy
+        row = {name: getattr(item, name) for name in names}
+        row["tags"] = sorted(item.tags)
+        rows.append(row)
+    return json.dumps(rows, ensure_ascii=False)
+
+
+def write_serialized(content: Path, rows: str, cache_dir: Path | None = None) -> None:
+    """Write serialized items under the content's fingerprint now; failing to write is not an error."""
     content = Path(content)
-    _write(_cache_file(content, cache_dir), fingerprint(content), items_of(course))
+    _write(_cache_file(content, cache_dir), fingerprint(content), rows)
 
 
 def _load(content: Path) -> list[Item]:
@@ -98,17 +115,11 @@ def _item(row: dict) -> Item:
     return Item(**row)
 
 
-def _write(path: Path, key: str, items: list[Item]) -> None:
-    names = [f.name for f in fields(Item)]
-    rows = []
-    for item in items:  # fields are flat (str, int, tuples): no need for asdict's deep copy
-        row = {name: getattr(item, name) for name in names}
-        row["tags"] = sorted(item.tags)
-        rows.append(row)
+def _write(path: Path, key: str, rows: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps({"key": key, "items": rows}, ensure_ascii=False), "utf-8")
+        tmp.write_text(f'{{"key": {json.dumps(key)}, "items": {rows}}}', "utf-8")
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
