@@ -7,8 +7,8 @@ outputs and the lock byte-for-byte untouched.
 
 A build whose inputs and outputs match the last successful build's record
 (fingerprint.py) does no work at all, and says so. Once the course has validated
-and its checks have passed, the quiz's items are made too (beside the Anki package)
-and cached after the commit, so the first quiz after an edit starts at once.
+and its checks have passed, the quiz's item cache is written too (beside the Anki
+export), so the first quiz after an edit starts at once.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .atomic import commit
 from .errors import ContentError, Problem, SourceLocation, display_path
@@ -176,8 +176,9 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
     guard, records = guards.guard_course(course, Path(content_dir), lock)
     report = BuildReport(course, verification, seconds=times, warnings=[*course.warnings, *guard.warnings])
     start = time.perf_counter()
-    outputs, quiz_rows = _render_outputs(course, verification, svgs, targets, Path(dist_dir), lock_path, lock,
-                                         clock, guard, records)
+    outputs, items_stored = _render_outputs(course, verification, svgs, targets, Path(dist_dir), lock_path, lock,
+                                            clock, guard, records,
+                                            lambda: _store_quiz_items(content_dir, course, state_dir))
     if not write_lock:
         new_lock = outputs.pop(lock_path, None)
         if new_lock is not None and (not lock_path.is_file() or lock_path.read_bytes() != new_lock):
@@ -201,7 +202,8 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
         "warnings": [[w.location.file, w.location.line, w.location.column, w.message] for w in report.warnings],
     }
     _after_success(content_dir, dist_dir, options, outputs, lock_path, report, state_dir)
-    _store_quiz_items(content_dir, course, state_dir, quiz_rows)
+    if not items_stored:
+        _store_quiz_items(content_dir, course, state_dir)
     return report
 
 
@@ -212,13 +214,13 @@ def _timed(fn, *args):
 
 
 def _render_outputs(course: Course, verification: Verification, svgs: dict[str, bytes], targets: tuple[str, ...],
-                    dist_dir: Path, lock_path: Path, lock, clock: int, guard,
-                    records) -> tuple[dict[Path, bytes], str | None]:
-    """Every output's bytes by path (and the lock's), nothing written; and the quiz's items, serialized.
+                    dist_dir: Path, lock_path: Path, lock, clock: int, guard, records,
+                    store_items: Callable[[], None]) -> tuple[dict[Path, bytes], bool]:
+    """Every output's bytes by path (and the lock's), nothing written; and whether ``store_items`` ran.
 
-    The HTML pages, the JSON and the quiz's items are made in a forked child (forked.py) while
+    The quiz's items, the HTML pages and the JSON are made in a forked child (forked.py) while
     this process makes the Anki package: both cores at work, the same bytes as one after the
-    other. Without a child the items are None (the caller makes them after the commit).
+    other. Without a child the items are left to the caller.
     """
     import os
 
@@ -226,26 +228,23 @@ def _render_outputs(course: Course, verification: Verification, svgs: dict[str, 
 
     parent = os.getpid()
 
-    def beside() -> tuple[dict[Path, bytes], str | None]:
-        rows = None
-        if os.getpid() != parent:  # first, so their memory is free again before the pages are made
-            from .quiz.cache import serialize
-            from .quiz.items import items_of
-
-            rows = serialize(items_of(course))
+    def beside() -> tuple[dict[Path, bytes], bool]:
+        in_child = os.getpid() != parent
+        if in_child:  # first, so their memory is free again before the pages are made (peak RSS)
+            store_items()  # the course validated and its checks passed: its items are right whatever follows
         outputs = _html_pages(course, verification, svgs, dist_dir) if "html" in targets else {}
         if "json" in targets:
             outputs[dist_dir / course.identity.json_name] = render_json(course, verification)
-        return outputs, rows
+        return outputs, in_child
 
     child = forked.Beside(beside, fork=None if "anki" in targets else False)
     try:
         outputs = _anki_outputs(course, verification, svgs, targets, dist_dir, lock_path, lock, clock, guard,
                                 records)
-        rendered, rows = child.result()
+        rendered, stored = child.result()
     finally:
         child.cancel()  # a failure here: the pages are not wanted
-    return {**outputs, **rendered}, rows
+    return {**outputs, **rendered}, stored
 
 
 def _html_pages(course: Course, verification: Verification, svgs: dict[str, bytes], dist_dir: Path) -> dict:
@@ -294,18 +293,11 @@ def _after_success(content_dir: Path, dist_dir: Path, options: dict, outputs: di
     outputs.clear()  # written and hashed: the quiz's items need the memory more (peak RSS at 10k notes)
 
 
-def _store_quiz_items(content_dir: Path, course: Course, state_dir: Path | None, rows: str | None) -> None:
-    """Hand the quiz this course's items (``rows``: already serialized), so the next quiz starts at once.
+def _store_quiz_items(content_dir: Path, course: Course, state_dir: Path | None) -> None:
+    """Hand the quiz this course's items, so the first quiz after the build starts at once."""
+    from .quiz.cache import store_items
 
-    After the commit: the cache is keyed by every content file, the lock among them.
-    """
-    from .quiz import cache
-
-    cache_dir = None if state_dir is None else Path(state_dir)
     try:
-        if rows is None:
-            cache.store_items(content_dir, course, cache_dir)
-        else:
-            cache.write_serialized(content_dir, rows, cache_dir)
+        store_items(content_dir, course, None if state_dir is None else Path(state_dir))
     except ContentError:  # a course the quiz cannot use; `rgann-cards quiz` says why when it loads it
         pass

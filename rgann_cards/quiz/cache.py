@@ -18,9 +18,10 @@ import os
 from dataclasses import fields
 from pathlib import Path
 
+from ..lifecycle.lock import LOCK_NAME
 from .items import Item, items_of
 
-FORMAT = 2  # 2: numeric answers on items
+FORMAT = 3  # 2: numeric answers on items; 3: the lock is not in the key
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -35,31 +36,14 @@ def load_items(content: Path, cache_dir: Path | None = None) -> list[Item]:
     if cached is not None:
         return cached
     items = _load(content)
-    _write(path, key, serialize(items))
+    _write(path, key, items)
     return items
 
 
 def store_items(content: Path, course, cache_dir: Path | None = None) -> None:
-    """Save the items of a course that just built, so the next quiz starts from the cache (build calls this)."""
-    write_serialized(content, serialize(items_of(course)), cache_dir)
-
-
-def serialize(items: list[Item]) -> str:
-    """The items as the cache file holds them (the costly half of storing them; build does it beside
-    the Anki export, and writes the file after its commit, when the content's fingerprint is final)."""
-    names = [f.name for f in fields(Item)]
-    rows = []
-    for item in items:  # fields are flat (str, int, tuples): no need for asdict's deep copy
-        row = {name: getattr(item, name) for name in names}
-        row["tags"] = sorted(item.tags)
-        rows.append(row)
-    return json.dumps(rows, ensure_ascii=False)
-
-
-def write_serialized(content: Path, rows: str, cache_dir: Path | None = None) -> None:
-    """Write serialized items under the content's fingerprint now; failing to write is not an error."""
+    """Save the items of a course that validated, so the next quiz starts from the cache (build calls this)."""
     content = Path(content)
-    _write(_cache_file(content, cache_dir), fingerprint(content), rows)
+    _write(_cache_file(content, cache_dir), fingerprint(content), items_of(course))
 
 
 def _load(content: Path) -> list[Item]:
@@ -69,11 +53,14 @@ def _load(content: Path) -> list[Item]:
 
 
 def fingerprint(content: Path) -> str:
-    """A hash of the content files (bytes) and the package sources (size, mtime): any edit changes it."""
+    """A hash of the content files (bytes; not the lock) and the package sources (size, mtime): any edit changes it."""
     from .. import __version__
 
     h = hashlib.sha256(f"rgann-cards {__version__} items {FORMAT}\n".encode())
-    for path in sorted(p for p in content.rglob("*") if p.is_file()):
+    # not the lock: it is the build's record, the items never depend on it, and a build rewrites it
+    # after the items are stored
+    files = (p for p in content.rglob("*") if p.is_file() and p.relative_to(content).as_posix() != LOCK_NAME)
+    for path in sorted(files):
         h.update(f"content {path.relative_to(content).as_posix()}\n".encode())
         if path.is_symlink():  # hash where it points, never read it: it may lead out of content/
             h.update(f"-> {os.readlink(path)}\n".encode())
@@ -115,11 +102,17 @@ def _item(row: dict) -> Item:
     return Item(**row)
 
 
-def _write(path: Path, key: str, rows: str) -> None:
+def _write(path: Path, key: str, items: list[Item]) -> None:
+    names = [f.name for f in fields(Item)]
+    rows = []
+    for item in items:  # fields are flat (str, int, tuples): no need for asdict's deep copy
+        row = {name: getattr(item, name) for name in names}
+        row["tags"] = sorted(item.tags)
+        rows.append(row)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(f'{{"key": {json.dumps(key)}, "items": {rows}}}', "utf-8")
+        tmp.write_text(json.dumps({"key": key, "items": rows}, ensure_ascii=False), "utf-8")
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
