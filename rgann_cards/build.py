@@ -143,9 +143,10 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
     from .checks.verify import cache_is_empty, will_run
 
     # The checks' fork server loads SymPy and NumPy on the other core while this process loads the
-    # course: at once when no check result is cached (every check will run), else as soon as the
-    # exercises are read and some check turns out not to be cached (none: no server at all).
-    if cache_is_empty():
+    # course: at once when no check result is cached and the course seems to have checks, else as
+    # soon as the exercises are read and some check turns out not to be cached (none: no server).
+    # A course without checks must not pay for it: the other core lints half its fields.
+    if cache_is_empty() and _mentions_checks(Path(content_dir)):
         start_server()
     from . import markup
     from .checks.verify import verify
@@ -205,6 +206,29 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
     if not items_stored:
         _store_quiz_items(content_dir, course, state_dir)
     return report
+
+
+def _mentions_checks(content_dir: Path) -> bool:
+    """Whether any deck file contains the word ``checks``: a hint for when to start the checks'
+    workers, nothing more (the loader decides). Only regular files are read (no symlink out of
+    content/, no FIFO), and none larger than a deck file may be."""
+    import os
+    import stat
+
+    from .content.files import MAX_FILE_BYTES
+
+    for root, _dirs, names in os.walk(content_dir):  # never into a symlinked directory
+        for name in names:
+            if not name.endswith(".yaml"):
+                continue
+            path = Path(root, name)
+            try:
+                info = path.lstat()
+                if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_FILE_BYTES and b"checks" in path.read_bytes():
+                    return True
+            except OSError:
+                continue
+    return False
 
 
 def _timed(fn, *args):

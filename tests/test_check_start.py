@@ -1,7 +1,9 @@
-"""When a build starts the checks' fork server: at once on an empty check cache, else only if a check will run."""
+"""When a build starts the checks' fork server: at once on an empty check cache when the course seems to have checks,
+else only if a check will run."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from rgann_cards.checks.verify import cache_is_empty, verify, will_run
@@ -25,3 +27,21 @@ def test_load_course_hands_the_exercises_to_the_build_before_the_markup_is_linte
     seen = []
     course = load_course(project / "content", read=seen.append)
     assert [ex.id for ex in seen[0]] == [ex.id for _, ex in course.exercises()]
+
+
+def test_the_early_start_hint_reads_only_regular_deck_files_inside_content(tmp_path: Path):
+    from rgann_cards.build import _mentions_checks
+
+    content = tmp_path / "content"
+    (content / "sheet").mkdir(parents=True)
+    (content / "sheet" / "a.yaml").write_text("exercises: []\n")
+    assert not _mentions_checks(content)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "b.yaml").write_text("checks: [x]\n")
+    (content / "linked").symlink_to(outside, target_is_directory=True)  # a symlinked directory: not entered
+    (content / "c.yaml").symlink_to(outside / "b.yaml")  # a symlinked file: not read
+    os.mkfifo(content / "d.yaml")  # a FIFO would block a reader: not opened
+    assert not _mentions_checks(content)
+    (content / "sheet" / "e.yaml").write_text("exercises:\n  - checks: []\n")
+    assert _mentions_checks(content)
