@@ -3,10 +3,10 @@
 Linting a field parses it, checks its TeX, converts what the pages print to
 MathML and renders its Anki HTML: about 0.2 ms a field, so a 10,000-note course
 spends most of its build here. Each field's result depends on its text alone,
-so the work splits cleanly: on Linux a forked child takes every second distinct
-field while this process takes the rest, then sends back its results and the
-parses and conversions it made, which join this process's caches as if they
-had been made here. The results are the same bytes either way
+so the work splits cleanly: on Linux a forked child takes half of the distinct
+fields (by estimated cost, see _halves) while this process takes the rest, then
+sends back its results and the parses and conversions it made, which join this
+process's caches as if they had been made here. The results are the same bytes either way
 (tests/test_markup_batch.py holds both paths to each other).
 
 The child is forked (forked.py): it starts at once with everything loaded. It is
