@@ -246,14 +246,10 @@ def _render_outputs(course: Course, verification: Verification, svgs: dict[str, 
     this process makes the Anki package: both cores at work, the same bytes as one after the
     other. Without a child the items are left to the caller.
     """
-    import os
-
     from . import forked
 
-    parent = os.getpid()
-
     def beside() -> tuple[dict[Path, bytes], bool]:
-        in_child = os.getpid() != parent
+        in_child = forked.in_child()  # if not, the parent does this itself: the caller stores the items
         if in_child:  # first, so their memory is free again before the pages are made (peak RSS)
             store_items()  # the course validated and its checks passed: its items are right whatever follows
         outputs = _html_pages(course, verification, svgs, dist_dir) if "html" in targets else {}

@@ -26,6 +26,14 @@ from typing import Callable, Generic, TypeVar
 T = TypeVar("T")
 
 
+_in_child = False  # set in a Beside child: work that must know where it runs asks in_child()
+
+
+def in_child() -> bool:
+    """True inside a Beside child; False in the parent, also when it does the work itself after all."""
+    return _in_child
+
+
 def can_fork() -> bool:
     """Whether this process can fork safely right now (macOS frameworks are not fork-safe at all)."""
     return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
@@ -50,6 +58,8 @@ class Beside(Generic[T]):
         if pid:
             gc.unfreeze()
         if pid == 0:  # the child: the work, its result, then gone without cleanup
+            global _in_child
+            _in_child = True
             os.close(reader)
             code = 1
             try:

@@ -12,9 +12,10 @@ from rgann_cards import forked
 
 def test_the_child_computes_and_the_result_comes_back():
     parent = os.getpid()
-    with forked.Beside(lambda: (os.getpid(), list(range(100_000)), "é" * 10)) as child:
-        pid, numbers, text = child.result()
-    assert pid != parent and numbers == list(range(100_000)) and text == "é" * 10
+    with forked.Beside(lambda: (os.getpid(), forked.in_child(), list(range(100_000)), "é" * 10)) as child:
+        pid, there, numbers, text = child.result()
+    assert pid != parent and there and numbers == list(range(100_000)) and text == "é" * 10
+    assert not forked.in_child()
 
 
 @pytest.mark.parametrize("how", ["raises", "killed", "exits"])
@@ -36,9 +37,9 @@ def test_a_failed_child_leaves_the_work_to_this_process(how):
 
 def test_without_fork_the_work_runs_here_when_asked():
     calls = []
-    beside = forked.Beside(lambda: calls.append(os.getpid()) or 42, fork=False)
+    beside = forked.Beside(lambda: calls.append(forked.in_child()) or 42, fork=False)
     assert calls == []
-    assert beside.result() == 42 and calls == [os.getpid()]
+    assert beside.result() == 42 and calls == [False]
 
 
 def test_an_interrupted_parent_leaves_no_child_behind():
