@@ -22,6 +22,7 @@ from xml.etree.ElementTree import Element
 from latex2mathml.converter import convert_to_element
 
 from .mathml_fixes import fix
+from .mathml_shapes import Shapes
 from .tex import math_problems
 
 # Environments it renders, under the names authors use. `aligned` and `align`
@@ -69,6 +70,7 @@ _CONVERTED: dict[tuple[str, bool], tuple[str, tuple[str, ...]]] = {}
 def forget() -> None:
     """Drop the conversions of the previous build."""
     _CONVERTED.clear()
+    _SHAPES.clear()
 
 
 def convert(latex: str, display: bool) -> tuple[str, tuple[str, ...]]:
@@ -76,7 +78,7 @@ def convert(latex: str, display: bool) -> tuple[str, tuple[str, ...]]:
     key = (latex, display)
     done = _CONVERTED.get(key)
     if done is None:
-        done = _CONVERTED[key] = _convert(latex, display)
+        done = _CONVERTED[key] = _SHAPES.convert(latex, display)
     return done
 
 
@@ -94,6 +96,9 @@ def _convert(latex: str, display: bool) -> tuple[str, tuple[str, ...]]:
         return "", found
     attrs = ' display="block"' if display else ""
     return f"<math{attrs}>{''.join(_serialize(child) for child in tree)}</math>", ()
+
+
+_SHAPES = Shapes(_convert, math_problems)  # formulas that differ only in their numbers: converted once
 
 
 def _rewrite(latex: str) -> str:
