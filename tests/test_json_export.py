@@ -62,3 +62,13 @@ def test_the_fast_encoder_writes_what_json_dumps_writes_and_refuses_what_it_refu
     for bad in ({"x": float("nan")}, [float("-inf")]):
         with pytest.raises(ValueError, match="Out of range float"):
             _dumps(bad)
+
+
+def test_the_lock_s_encoder_writes_what_json_dumps_writes_with_its_indent_and_nan():
+    from rgann_cards.jsontext import dumps
+
+    value = {"entries": {"a": {"mod": 1, "cloze": {"1": "x"}, "text": "é\u2028"}, "b": {}}, "removed": {},
+             "last_changes": [{"n": [1, 2.5, None, True]}, []], "x": float("nan"), "y": ["t", (1,)]}
+    for data in (value, {k: v for k, v in value.items() if k != "x"}, {1: "int key"}, []):
+        for indent in (1, 2, 4):
+            assert dumps(data, indent=indent, allow_nan=True) == json.dumps(data, ensure_ascii=False, indent=indent)

@@ -5,12 +5,9 @@ Texts stay Markdown+math source, so each consumer renders them for its own mediu
 
 from __future__ import annotations
 
-import json
-import math
-from json.encoder import encode_basestring  # the C function where _json is built (it is in CPython)
-
 from ..checks.result import CheckResult
 from ..content.model import Card, Check, Course
+from ..jsontext import dumps
 
 FORMAT = "rgann-cards/1"
 
@@ -82,47 +79,6 @@ def course_json(course: Course, results: dict[str, list[CheckResult]]) -> bytes:
     return (_dumps(data) + "\n").encode("utf-8")
 
 
-class _Unusual(Exception):
-    """A value the fast encoder leaves to json.dumps (which then says what is wrong with it)."""
-
-
 def _dumps(data) -> str:
-    """``json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)``, the same text, faster.
-
-    With ``indent`` the standard library leaves its C encoder for a generator per container, which
-    at 10,000 notes is most of this output's time; plain data (what course_json builds) is written
-    here, anything else (a NaN, a key that is not text) goes to json.dumps as before.
-    """
-    try:
-        return _encode(data, "\n")
-    except _Unusual:
-        # strict JSON: NaN and Infinity are not JSON (the loader rejects them; this is the last wall)
-        return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
-
-
-def _encode(value, newline: str) -> str:
-    """One value as JSON text; a container is joined as soon as it is written, so that no list of all
-    the document's small strings builds up (that left the build's peak memory 4 MiB higher)."""
-    kind = type(value)
-    if kind is str:
-        return encode_basestring(value)
-    if value is None or value is True or value is False:
-        return "null" if value is None else "true" if value else "false"
-    if kind is int:
-        return int.__repr__(value)
-    if kind is float and math.isfinite(value):
-        return float.__repr__(value)
-    if kind is list or kind is tuple:
-        if not value:
-            return "[]"
-        inner = newline + "  "
-        return "[" + inner + ("," + inner).join([_encode(item, inner) for item in value]) + newline + "]"
-    if kind is dict:
-        if not value:
-            return "{}"
-        inner = newline + "  "
-        if not all(type(key) is str for key in value):
-            raise _Unusual
-        items = [encode_basestring(key) + ": " + _encode(item, inner) for key, item in value.items()]
-        return "{" + inner + ("," + inner).join(items) + newline + "}"
-    raise _Unusual
+    # strict JSON: NaN and Infinity are not JSON (the loader rejects them; this is the last wall)
+    return dumps(data, indent=2, allow_nan=False)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ContentError, SourceLocation, display_path
+from ..jsontext import dumps
 
 LOCK_NAME = "anki.lock"
 LOCK_VERSION = 2
@@ -101,7 +102,7 @@ class Lock:
     def to_bytes(self) -> bytes:
         data = {"version": LOCK_VERSION, "created": self.created, "entries": _sorted(self.entries),
                 "removed": _sorted(self.removed), "last_changes": self.last_changes}
-        return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+        return (dumps(data, indent=1, allow_nan=True) + "\n").encode("utf-8")
 
 
 def _sorted(table: dict[str, dict]) -> dict:
