@@ -15,6 +15,7 @@ from .charset import IDENTIFYING_FIELDS, PATTERNED_FIELDS, describe
 from .files import MAX_COURSE_BYTES, deck_files as _deck_files, readable, size_text
 from .length import over_budget
 from .model import Course, CourseInfo, Deck, Exercise, Reference
+from .reading import parse_all
 from .validate import validate
 from .yamlsource import Path_, SourceDoc, read_yaml
 
@@ -31,9 +32,10 @@ def deck_files(content_dir: Path, problems: ProblemCollector | None = None) -> l
     return _deck_files(content_dir, RESERVED, ASSET_DIRS, problems if problems is not None else ProblemCollector())
 
 
-def _read(path: Path, problems: ProblemCollector) -> SourceDoc:
-    """read_yaml, then judge invisible characters by field: errors where text identifies, else warnings."""
-    doc = read_yaml(path, display_path(path))
+def _read(path: Path, problems: ProblemCollector, parsed: SourceDoc | None = None) -> SourceDoc:
+    """read_yaml (unless ``parsed`` already holds its result), then judge invisible characters by field:
+    errors where text identifies, else warnings."""
+    doc = parsed if parsed is not None else read_yaml(path, display_path(path))
     for where, char in doc.invisible.items():
         names = [p for p in where if isinstance(p, str)]
         field = names[-1] if names else "document"
@@ -127,14 +129,15 @@ def _load_references(path: Path, readable_files: set[Path],
     return refs, broken
 
 
-def _load_deck(path: Path, problems: ProblemCollector) -> tuple[Deck | None, list[tuple[Path_, Exercise]], SourceDoc] | None:
+def _load_deck(path: Path, problems: ProblemCollector,
+               parsed: SourceDoc | None = None) -> tuple[Deck | None, list[tuple[Path_, Exercise]], SourceDoc] | None:
     """Validate a deck file exercise by exercise, so one broken exercise does not hide the others' problems.
 
     Returns the deck (None if anything in the file is invalid), the valid exercises with
     their paths (for cross-file checks either way) and the source document.
     """
     try:
-        doc = _read(path, problems)
+        doc = _read(path, problems, parsed)
     except ContentError as exc:
         problems.extend(exc)
         return None
@@ -313,7 +316,9 @@ def load_course(content_dir: Path, *, read: Callable[[list[Exercise]], None] | N
     refs, broken_refs = _load_references(content_dir / REFERENCES_FILE, ok, problems)
     if not files:
         problems.add(SourceLocation(display_path(content_dir)), "no deck files (*.yaml) found")
-    loaded = [result for result in (_load_deck(f, problems) for f in files if f in ok) if result is not None]
+    readable_decks = [f for f in files if f in ok]
+    parsed = parse_all(readable_decks, sizes)  # on both cores for a large course
+    loaded = [result for result in (_load_deck(f, problems, parsed[f]) for f in readable_decks) if result is not None]
     if read is not None:
         read([ex for _, exercises, _ in loaded for _, ex in exercises])
     assets = Assets(content_dir, problems)

@@ -1,0 +1,77 @@
+"""content/reading.py: parsing the deck files on two cores gives what one core gives, errors included."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rgann_cards import forked
+from rgann_cards.content import reading
+from rgann_cards.content.load import deck_files, load_course
+from rgann_cards.errors import ContentError
+
+REPO = Path(__file__).resolve().parent.parent
+real_halves = reading._halves
+
+
+def _course(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    return content
+
+
+def _docs(content: Path, parallel: bool):
+    files = deck_files(content)
+    sizes = {p: p.stat().st_size for p in files}
+    return reading.parse_all(files, sizes, parallel=parallel)
+
+
+def test_two_cores_and_one_parse_the_same_documents(tmp_path):
+    content = _course(tmp_path)
+    (content / "sheet02" / "broken.yaml").write_text("deck: [unclosed\n", "utf-8")
+    serial, parallel = _docs(content, False), _docs(content, True)
+    assert list(serial) == list(parallel)  # file order kept
+    assert parallel[content / "sheet02" / "broken.yaml"] is None  # left for the caller to raise
+    for path, doc in serial.items():
+        if doc is not None:
+            assert (doc.data, doc.positions, doc.key_positions, doc.invisible) == \
+                   (parallel[path].data, parallel[path].positions, parallel[path].key_positions,
+                    parallel[path].invisible)
+
+
+def _problems(content: Path) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        load_course(content)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_load_on_two_cores_reports_the_same_errors_in_the_same_order(tmp_path, monkeypatch):
+    content = _course(tmp_path)
+    (content / "sheet02" / "a-broken.yaml").write_text("deck: [unclosed\n", "utf-8")
+    (content / "sheet02" / "z-broken.yaml").write_bytes(b"deck: \xff\n")
+    serial = _problems(content)
+    monkeypatch.setattr(reading, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(forked, "can_fork", lambda: True)  # even if another test left a thread behind
+    split = []
+    monkeypatch.setattr(reading, "_halves", lambda *a: split.append(1) or real_halves(*a))
+    assert _problems(content) == serial
+    assert split  # the load did take the two-core path
+    assert any("YAML syntax error" in p for p in serial) and any("UTF-8" in p for p in serial)
+
+
+def test_a_child_that_dies_leaves_its_share_to_this_process(tmp_path, monkeypatch):
+    content = _course(tmp_path)
+    serial = _docs(content, False)
+    real = reading._parse
+
+    def dies_in_child(path):
+        if forked.in_child():
+            os._exit(3)
+        return real(path)
+
+    monkeypatch.setattr(reading, "_parse", dies_in_child)
+    parallel = _docs(content, True)
+    assert {p: d.data for p, d in parallel.items()} == {p: d.data for p, d in serial.items()}
