@@ -34,9 +34,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_ran: str | None = None  # the command main() ran last, for entry()
+
+
 def main(argv: list[str] | None = None) -> int:
+    global _ran
     parser = build_parser()
     args = parser.parse_args(argv)
+    _ran = args.command
     try:
         resolve_course(args)
         return args.func(args)
@@ -61,5 +66,28 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def entry() -> None:
+    """The console script and ``python -m``: main(), then exit.
+
+    After a build the interpreter is left without tearing its heap down: freeing a large course's
+    objects one by one took 0.12 s at 10,000 notes, for nothing (mypy exits the same way). The exit
+    handlers still run first (multiprocessing removes its fork server's socket directory), and the
+    output is flushed; only if that fails does the ordinary exit report it.
+    """
+    code = main()
+    if _ran == "build":
+        import atexit
+        import os
+
+        atexit._run_exitfuncs()
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            sys.exit(code)
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    entry()

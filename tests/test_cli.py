@@ -55,3 +55,21 @@ def test_export_json_writes_only_json(project: Path):
     result = run_cli("export", "--format", "json", cwd=project)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (project / "dist").iterdir()) == ["rgann.json"]
+
+
+def test_a_build_exits_fast_but_runs_its_exit_handlers_and_flushes(tmp_path: Path):
+    """entry() skips the heap's teardown after a build: the report still arrives whole, the exit code is
+    kept, and multiprocessing's exit handler still removes its fork server's socket directory."""
+    import shutil
+
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    # no cached checks, so the fork server starts; stdout buffered as it is for most users
+    env = {"TMPDIR": str(scratch), "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONUNBUFFERED": ""}
+    result = run_cli("build", cwd=tmp_path, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "dist/rgann.apkg" in result.stdout and result.stdout.endswith("\n")
+    assert not list(scratch.glob("pymp-*")), "the fork server's directory was left behind"
+    broken = run_cli("build", "--content", str(tmp_path / "missing"), cwd=tmp_path, env=env)
+    assert broken.returncode == 1 and "content directory not found" in broken.stderr

@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 
 _TEXT = frozenset(" ,.?;:()'/-*\ue000\ue001")  # and letters and digits; the \ue00x are cloze placeholders
+_DROP_TEXT = dict.fromkeys(map(ord, _TEXT))
 # markdown-it's isWhiteSpace, beyond what str.isspace() already covers
 _SPACE = frozenset("\t\n\x0b\x0c\r \xa0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B))))
 
@@ -64,7 +65,8 @@ def split(text: str) -> list[str] | None:
         return None
     for i, piece in enumerate(pieces):
         if i % 2 == 0:
-            if not all(ch.isalnum() or ch in _TEXT for ch in piece):
+            rest = piece.translate(_DROP_TEXT)  # what is not in _TEXT must be letters and digits
+            if rest and not rest.isalnum():
                 return None
             if 0 < i < len(pieces) - 1 and not piece:  # `$a$$b$` would read as display math
                 return None
