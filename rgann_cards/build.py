@@ -139,15 +139,17 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
         warnings = [Problem(SourceLocation(*w[:3]), w[3]) for w in summary["warnings"]]
         return BuildReport(None, None, outputs=[Path(dist_dir) / name for name in summary["outputs"]],
                            warnings=warnings, up_to_date=True, summary=summary)
+    from .checks.cache import is_empty
     from .checks.runner import start_server
-    from .checks.verify import cache_is_empty, will_run
 
     # The checks' fork server loads SymPy and NumPy on the other core while this process loads the
     # course: at once when no check result is cached and the course seems to have checks, else as
     # soon as the exercises are read and some check turns out not to be cached (none: no server).
-    # A course without checks must not pay for it: the other core lints half its fields.
-    if cache_is_empty() and _mentions_checks(Path(content_dir)):
+    # A course without checks must not pay for it: the other core lints half its fields. At once
+    # means before anything imports pydantic (checks.verify does), so the other core starts early.
+    if is_empty() and _mentions_checks(Path(content_dir)):
         start_server()
+    from .checks.verify import will_run
     from . import markup
     from .checks.verify import verify
     from .content.load import load_course

@@ -41,7 +41,12 @@ def quick(*, value: int = 0) -> CheckResult:
     return passed(str(value), "test", "quick")
 
 
-_TEST_CHECKS = {f"testing.{fn.__name__}": fn for fn in (sleep_forever, boom, not_a_result, hard_exit, quick)}
+def niceness() -> CheckResult:
+    return passed(str(os.nice(0)), "test", "niceness")
+
+
+_TEST_CHECKS = {f"testing.{fn.__name__}": fn for fn in (sleep_forever, boom, not_a_result, hard_exit, quick,
+                                                         niceness)}
 
 
 def _test_resolve(name: str):
@@ -166,3 +171,15 @@ def test_workers_that_cannot_start_give_errors_not_a_hang():
     assert {r.status for r in results} == {"error"}
     assert results[-1].explanation.startswith("a worker process failed to start")
     assert time.monotonic() - start < 10
+
+
+def test_workers_yield_to_a_caller_that_draws_figures_and_only_then():
+    """Three processes on two cores while the build draws figures: the workers take what it leaves."""
+    from rgann_cards.checks.runner import YIELD
+    from rgann_cards.diagrams.shared import FigureQueue
+
+    base = os.nice(0)
+    alone = run_checks([named("testing.niceness")] * 2, jobs=2, _resolve=_test_resolve)
+    drawing = run_checks([named("testing.niceness")] * 2, jobs=2, figures=FigureQueue(), _resolve=_test_resolve)
+    assert [r.measured for r in alone] == [str(base)] * 2
+    assert [r.measured for r in drawing] == [str(min(base + YIELD, 19))] * 2

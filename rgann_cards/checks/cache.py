@@ -35,6 +35,14 @@ def default_dir() -> Path:
     return user_cache_path("rgann-cards", appauthor=False) / "checks"
 
 
+def is_empty(cache_dir: Path | None = None) -> bool:
+    """True when no check result is cached at all (a first build: every check will run)."""
+    try:
+        return not any((cache_dir or default_dir()).iterdir())
+    except OSError:
+        return True
+
+
 def key(check) -> str:
     """A hex digest of everything that determines the check's result."""
     if check.form == "expr":

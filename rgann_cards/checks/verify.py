@@ -73,12 +73,9 @@ def will_run(exercises, *, cache_dir: Path | None = None) -> bool:
 
 def cache_is_empty(cache_dir: Path | None = None) -> bool:
     """True when no check result is cached at all (a first build: every check will run)."""
-    from . import cache as stored
+    from .cache import is_empty
 
-    try:
-        return not any((cache_dir or stored.default_dir()).iterdir())
-    except OSError:
-        return True
+    return is_empty(cache_dir)
 
 
 def verify(course: Course, *, only: set[str] | None = None, timeout: float = 30.0, jobs: int = 2,

@@ -95,8 +95,12 @@ def one_line(exc: BaseException) -> str:
     return f"{name}: {message}" if message else name
 
 
-def worker_main(conn, resolve: Resolver | None) -> None:
-    """Entry point of a worker process: receive (index, check), send (index, result), until None or EOF."""
+def worker_main(conn, resolve: Resolver | None, nice: int = 0) -> None:
+    """Entry point of a worker process: receive (index, check), send (index, result), until None or EOF.
+
+    ``nice`` lowers this worker's priority: while the caller draws figures, three processes share
+    two cores, and the caller's figures are the longer path, so the workers take what it leaves.
+    """
     # Forked from the fork server, a worker has every module loaded already; it re-reads the
     # entry points only, so that a plugin installed since the server started is still found.
     known = registry.check_modules()
@@ -104,6 +108,11 @@ def worker_main(conn, resolve: Resolver | None) -> None:
     if registry.check_modules() != known:
         registry.catalogue.cache_clear()
     preload()
+    if nice and hasattr(os, "nice"):
+        try:
+            os.nice(nice)
+        except OSError:  # only a lower priority is ever asked for; if even that fails, run as is
+            pass
     conn.send("ready")
     while True:
         try:
