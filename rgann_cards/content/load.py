@@ -188,18 +188,22 @@ def _cross_check(
     from ..checks.expr_syntax import ExprError, check_syntax
     from ..checks.registry import RegistryError, check_params, known_functions
     functions = known_functions()
-    seen_ids: dict[str, SourceLocation] = {}
+    # Where things are is kept as (document, path) and made a SourceLocation only for a message:
+    # a large course has over 100,000 of them, and almost none is ever shown.
+    seen_ids: dict[str, tuple[SourceDoc, Path_]] = {}
     seen_decks: dict[str, SourceLocation] = {}
     seen_spellings: dict[str, tuple[str, SourceLocation]] = {}
 
-    def claim_id(ident: str, loc: SourceLocation) -> None:
-        if ident in seen_ids:
-            problems.add(loc, f"duplicate id '{ident}' (first used at {seen_ids[ident]})")
+    def claim_id(ident: str, doc: SourceDoc, path: Path_) -> None:
+        first = seen_ids.get(ident)
+        if first is not None:
+            problems.add(doc.loc(path), f"duplicate id '{ident}' (first used at {first[0].loc(first[1])})")
         else:
-            seen_ids[ident] = loc
+            seen_ids[ident] = (doc, path)
 
     def check_figure(doc: SourceDoc, path: Path_, name: str | None) -> None:
-        assets.check_figure(doc.loc(path + ("figure",)), name)
+        if name is not None:  # check_figure has nothing to say of no figure
+            assets.check_figure(doc.loc(path + ("figure",)), name)
 
     def check_expression(doc: SourceDoc, path: Path_, check) -> None:
         # Only the syntax: evaluating needs SymPy, which lint does not load.
@@ -212,12 +216,13 @@ def _cross_check(
                     problems.add(doc.loc(path + (field,)), f"invalid expression in '{field}': {exc}")
 
     # Text fields are linted together at the end (markup/batch.py: on both cores for a large course).
-    fields: list[tuple[SourceLocation, tuple[str, bool, bool]]] = []
+    fields: list[tuple[tuple[SourceDoc, Path_], tuple[str, bool, bool]]] = []
 
     def check_markup(doc: SourceDoc, path: Path_, text: str | None, cloze: bool = False,
                      printed: bool = False) -> None:
-        fields.append((doc.loc(path), (text or "", cloze, printed)))
-        assets.check_images(doc.loc(path), text)
+        fields.append(((doc, path), (text or "", cloze, printed)))
+        if text and "![" in text:  # check_images has nothing to say of a text without an image
+            assets.check_images(doc.loc(path), text)
 
     def check_plain(doc: SourceDoc, path: Path_, text: str | None) -> None:
         """A string shown as it is written (label, source, deck name): no TeX that MathJax would run."""
@@ -234,7 +239,7 @@ def _cross_check(
                 _check_deck_case(deck.deck, doc.loc(("deck",)), seen_spellings, problems)
             seen_decks.setdefault(deck.deck, doc.loc(("deck",)))
         for at, ex in exercises:
-            claim_id(ex.id, doc.loc(at + ("id",)))
+            claim_id(ex.id, doc, at + ("id",))
             for j, key in enumerate(ex.references):
                 if key not in refs and key not in broken_refs:
                     problems.add(doc.loc(at + ("references", j)), f"unknown reference '{key}' (not in {REFERENCES_FILE})")
@@ -266,17 +271,17 @@ def _cross_check(
                 check_markup(doc, at + ("checks", k, "claim_md"), check.claim_md, printed=True)
             for k, card in enumerate(ex.cards):
                 card_at = at + ("cards", k)
-                claim_id(card.id, doc.loc(card_at + ("id",)))
+                claim_id(card.id, doc, card_at + ("id",))
                 check_figure(doc, card_at, card.figure)
                 for field in ("front", "back", "extra"):
                     check_markup(doc, card_at + (field,), getattr(card, field))
                 check_markup(doc, card_at + ("cloze",), card.cloze, cloze=True)
     # MathJax never breaks an inline formula: a wide one (a warning) makes a phone scroll sideways
-    for (loc, _), (errors, warnings) in zip(fields, batch.lint([field for _, field in fields])):
+    for ((doc, path), _), (errors, warnings) in zip(fields, batch.lint([field for _, field in fields])):
         for message in errors:
-            problems.add(loc, message)
+            problems.add(doc.loc(path), message)
         for message in warnings:
-            problems.warn(loc, message)
+            problems.warn(doc.loc(path), message)
 
 
 def unknown_check(name: str, functions: set[str]) -> str:
