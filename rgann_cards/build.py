@@ -175,13 +175,13 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
     lock_path = Path(content_dir) / LOCK_NAME
     clock = now()
     lock = read_lock(lock_path, clock)
-    # a reused or kind-changed id stops here, before any output exists
-    guard, records = guards.guard_course(course, Path(content_dir), lock)
-    report = BuildReport(course, verification, seconds=times, warnings=[*course.warnings, *guard.warnings])
     start = time.perf_counter()
-    outputs, items_stored = _render_outputs(course, verification, svgs, targets, Path(dist_dir), lock_path, lock,
-                                            clock, guard, records,
-                                            lambda: _store_quiz_items(content_dir, course, state_dir))
+    # a reused or kind-changed id stops the build in there, before any output exists
+    outputs, items_stored, guard = _render_outputs(
+        course, verification, svgs, targets, Path(dist_dir), lock_path, lock, clock,
+        lambda: guards.guard_course(course, Path(content_dir), lock),
+        lambda: _store_quiz_items(content_dir, course, state_dir))
+    report = BuildReport(course, verification, seconds=times, warnings=[*course.warnings, *guard.warnings])
     if not write_lock:
         new_lock = outputs.pop(lock_path, None)
         if new_lock is not None and (not lock_path.is_file() or lock_path.read_bytes() != new_lock):
@@ -240,13 +240,14 @@ def _timed(fn, *args):
 
 
 def _render_outputs(course: Course, verification: Verification, svgs: dict[str, bytes], targets: tuple[str, ...],
-                    dist_dir: Path, lock_path: Path, lock, clock: int, guard, records,
-                    store_items: Callable[[], None]) -> tuple[dict[Path, bytes], bool]:
-    """Every output's bytes by path (and the lock's), nothing written; and whether ``store_items`` ran.
+                    dist_dir: Path, lock_path: Path, lock, clock: int, guard_course: Callable[[], tuple],
+                    store_items: Callable[[], None]) -> tuple[dict[Path, bytes], bool, object]:
+    """Every output's bytes by path (and the lock's), nothing written; whether ``store_items`` ran; the
+    identity guard's result (``guard_course`` raises ContentError for an id the lock forbids).
 
     The quiz's items, the HTML pages and the JSON are made in a forked child (forked.py) while
-    this process makes the Anki package: both cores at work, the same bytes as one after the
-    other. Without a child the items are left to the caller.
+    this process checks the identities and makes the Anki package: both cores at work, the same
+    bytes as one after the other. Without a child the items are left to the caller.
     """
     from . import forked
 
@@ -261,12 +262,17 @@ def _render_outputs(course: Course, verification: Verification, svgs: dict[str, 
 
     child = forked.Beside(beside, fork=None if "anki" in targets else False)
     try:
+        try:
+            guard, records = guard_course()  # a large course's records take a while: beside the child too
+        except ContentError:
+            child.finish()  # the pages are not wanted, but the item cache must not be cut off mid-write
+            raise
         outputs = _anki_outputs(course, verification, svgs, targets, dist_dir, lock_path, lock, clock, guard,
                                 records)
         rendered, stored = child.result()
     finally:
         child.cancel()  # a failure here: the pages are not wanted
-    return {**outputs, **rendered}, stored
+    return {**outputs, **rendered}, stored, guard
 
 
 def _html_pages(course: Course, verification: Verification, svgs: dict[str, bytes], dist_dir: Path) -> dict:

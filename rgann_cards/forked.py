@@ -78,7 +78,7 @@ class Beside(Generic[T]):
             return self._work()
         received, ok = None, False
         try:
-            with os.fdopen(self._reader, "rb") as channel:
+            with os.fdopen(self._take_reader(), "rb") as channel:
                 try:
                     received = pickle.load(channel)  # streamed: the whole message is never held as bytes
                     ok = True
@@ -91,12 +91,31 @@ class Beside(Generic[T]):
             self.cancel()
         return received if ok else self._work()
 
+    def finish(self) -> None:
+        """Let a running child end its work, reading and dropping its result (the work is never done here)."""
+        if not self._pid:
+            return
+        try:
+            with os.fdopen(self._take_reader(), "rb") as channel:
+                while channel.read(1 << 16):  # a result larger than the pipe would block the child
+                    pass
+            os.waitpid(self._pid, 0)
+            self._pid = 0
+        finally:
+            self.cancel()
+
+    def _take_reader(self) -> int:
+        reader, self._reader = self._reader, -1
+        return reader
+
     def cancel(self) -> None:
         """Stop the child if it is still running (this process was interrupted, or gave up on it)."""
         if self._pid:
             os.kill(self._pid, signal.SIGKILL)
             os.waitpid(self._pid, 0)
             self._pid = 0
+        if self._reader >= 0:  # never read: close our end of the pipe
+            os.close(self._take_reader())
 
     def __enter__(self) -> Beside[T]:
         return self

@@ -101,3 +101,41 @@ def test_a_cached_pass_is_used_and_only_passes_are_stored(project: Path, tmp_pat
     failing = CheckResult("fail", "1", "SymPy", "wrong")
     check_cache.store(_check(expr="1", equals="2"), failing, directory)
     assert check_cache.load(_check(expr="1", equals="2"), directory) is None
+
+
+def test_a_build_stopped_by_the_identity_guard_leaves_no_half_written_cache(project: Path, tmp_path: Path,
+                                                                            monkeypatch):
+    """The guard runs beside the forked child that writes the quiz's item cache: the build waits for it
+    rather than cutting it off, so the cache holds whole files only, and dist/ is untouched."""
+    import os
+    import time
+
+    from rgann_cards import forked
+    from rgann_cards.build import build
+    from rgann_cards.errors import ContentError
+    from rgann_cards.quiz import cache as quiz_cache
+
+    state = tmp_path / "state"
+    build(project / "content", project / "dist", state_dir=state)
+    before = {p: p.read_bytes() for p in (project / "dist").rglob("*") if p.is_file()}
+    deck = project / "content" / "sheet01" / "task01-basics.yaml"
+    text = deck.read_text("utf-8")
+    old = "        front: What is the maximum of $\\sigma'(x)$?\n        back: $\\frac{1}{4}$, at $x = 0$.\n"
+    assert old in text
+    deck.write_text(text.replace(old, "        cloze: \"The maximum of $\\\\sigma'(x)$ is {{c1::$\\\\frac{1}{4}$}}.\"\n"),
+                    "utf-8")
+    real_write = quiz_cache._write
+
+    def slow_write(path, key, items):  # in the child: the guard fails while this is under way
+        if forked.in_child():
+            path.with_name(path.name + ".tmp").write_text("half", "utf-8")
+            time.sleep(0.5)
+            os.replace(path.with_name(path.name + ".tmp"), path.with_name(path.name + ".done"))
+        real_write(path, key, items)
+
+    monkeypatch.setattr(quiz_cache, "_write", slow_write)
+    monkeypatch.setattr(forked, "can_fork", lambda: True)
+    with pytest.raises(ContentError, match="was a basic card and is now a cloze card"):
+        build(project / "content", project / "dist", state_dir=state)
+    assert {p: p.read_bytes() for p in (project / "dist").rglob("*") if p.is_file()} == before
+    assert not list(state.rglob("*.tmp")) and list(state.rglob("*.done"))

@@ -56,3 +56,25 @@ def test_threads_keep_this_process_from_forking(monkeypatch):
     assert not forked.can_fork()
     monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked"))
     assert forked.Beside(lambda: "here").result() == "here"
+
+
+def test_finish_lets_the_child_end_and_never_does_the_work_here(tmp_path):
+    """What the build does when a check stops it: the child's file is written whole, nothing runs twice."""
+    parent = os.getpid()
+    done = tmp_path / "done"
+    ran_here = []
+
+    def work():
+        if os.getpid() == parent:
+            ran_here.append(1)
+        done.write_text("whole")
+        return "x" * 1_000_000  # more than a pipe holds: the child blocks until it is read
+
+    child = forked.Beside(work, fork=True)
+    child.finish()
+    assert done.read_text() == "whole" and ran_here == []
+    fds = len(os.listdir("/proc/self/fd"))
+    for _ in range(20):  # neither cancel() nor finish() leaves our end of a pipe open
+        forked.Beside(lambda: 1, fork=True).cancel()
+        forked.Beside(lambda: 1, fork=True).finish()
+    assert len(os.listdir("/proc/self/fd")) == fds
