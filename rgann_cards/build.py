@@ -276,12 +276,13 @@ def _render_outputs(course: Course, verification: Verification, svgs: dict[str, 
 
 
 def _html_pages(course: Course, verification: Verification, svgs: dict[str, bytes], dist_dir: Path) -> dict:
-    from .export.html import render_answer_key, render_quiz, render_study_sheet, select
+    from .export.html import render_answer_key, render_quiz, render_study_sheet, select, shared_rendering
 
     everything = select(course)  # the full sheet in course order; `quiz-sheet` makes seeded ones
-    return {dist_dir / STUDY_SHEET_NAME: render_study_sheet(course, verification, svgs),
-            dist_dir / QUIZ_NAME: render_quiz(course, everything),
-            dist_dir / ANSWER_KEY_NAME: render_answer_key(course, verification, everything, svgs)}
+    with shared_rendering():  # the three pages share their exercise views and fragments
+        return {dist_dir / STUDY_SHEET_NAME: render_study_sheet(course, verification, svgs),
+                dist_dir / QUIZ_NAME: render_quiz(course, everything),
+                dist_dir / ANSWER_KEY_NAME: render_answer_key(course, verification, everything, svgs)}
 
 
 def _anki_outputs(course: Course, verification: Verification, svgs: dict[str, bytes], targets: tuple[str, ...],
@@ -291,7 +292,7 @@ def _anki_outputs(course: Course, verification: Verification, svgs: dict[str, by
     # the quiz shows (and can open) these files; they are the same bytes Anki and the HTML get
     outputs = {dist_dir / FIGURES_DIR / figure_file(name): svg for name, svg in svgs.items()}
     if "anki" in targets:
-        from .export.anki import Media, build_notes, build_package
+        from .export.anki import Media, build_notes, start_package
         from .export.anki_tombstones import tombstone_notes
         from .export.changes import render_changes
         from .lifecycle.changes import release_notes
@@ -302,12 +303,12 @@ def _anki_outputs(course: Course, verification: Verification, svgs: dict[str, by
         media = {name: Media.from_bytes(data, Path(figure_file(name)).suffix) for name, data in
                  {**course.media, **svgs}.items()}
         notes = build_notes(course, verified, media) + tombstone_notes(lock, course.info)
-        outputs[dist_dir / course.identity.apkg_name] = build_package(course, notes, list(media.values()), lock,
-                                                                      clock)
+        package = start_package(course, notes, list(media.values()), lock, clock)  # zipped on a thread meanwhile
         tombstones.remember(lock, records)
         changes = release_notes(previous, lock, records)
         outputs[dist_dir / CHANGES_NAME] = render_changes(changes, course.info)
         outputs[lock_path] = lock.to_bytes()
+        outputs[dist_dir / course.identity.apkg_name] = package()
     return outputs
 
 

@@ -236,3 +236,24 @@ def test_shipped_deck_imports_cleanly(shipped_build: Path, tmp_path: Path):
         assert list(col.media.check().missing) == []
     finally:
         col.close()
+
+
+def test_the_zip_thread_gives_the_same_bytes_and_hands_back_its_error(project: Path, monkeypatch):
+    """The package is deflated on a thread while the build goes on; what it makes or raises reaches the caller."""
+    from rgann_cards.build import build
+    from rgann_cards.export import anki
+
+    build(project / "content", project / "dist", state_dir=project / "state")
+    first = (project / "dist" / "rgann.apkg").read_bytes()
+    (project / "dist" / "rgann.apkg").unlink()
+    build(project / "content", project / "dist", state_dir=project / "state")
+    assert (project / "dist" / "rgann.apkg").read_bytes() == first
+
+    def broken(entries):
+        raise MemoryError("no room to deflate")
+
+    monkeypatch.setattr(anki, "_deflate", broken)
+    (project / "dist" / "rgann.apkg").unlink()
+    with pytest.raises(MemoryError, match="no room to deflate"):
+        build(project / "content", project / "dist", state_dir=project / "state")
+    assert not (project / "dist" / "rgann.apkg").exists()  # nothing half-written

@@ -368,3 +368,29 @@ def test_quiz_questions_never_split_across_pages(loaded):
         e => [getComputedStyle(e).breakInside, e.getBoundingClientRect().height])""")
     letter_page_px = (279.4 - 36) / 25.4 * 96  # content height of a Letter page (the shorter paper)
     assert styles and all(s[0] == "avoid" and s[1] < letter_page_px for s in styles)
+
+
+def test_pages_rendered_together_make_each_fragment_once_and_the_same_bytes(shipped, monkeypatch):
+    """The build renders its three pages in html.shared_rendering(): each exercise view and fragment is made
+    once for all of them, and every page has the bytes it has when rendered alone."""
+    course, verification, figures = shipped
+    everything = html.select(course)
+    made: list[tuple] = []
+    real = html._make_html
+    monkeypatch.setattr(html, "_make_html", lambda text, media, prefix: made.append((text, id(media), prefix))
+                        or real(text, media, prefix))
+
+    def pages():
+        return (html.render_study_sheet(course, verification, figures), html.render_quiz(course, everything),
+                html.render_answer_key(course, verification, everything, figures))
+
+    alone = pages()
+    assert len(made) > len(set(made))  # rendered apart, the pages make the same fragments again
+    made.clear()
+    with html.shared_rendering():
+        together = pages()
+    assert together == alone
+    assert len(made) == len(set(made))
+    with html.shared_rendering():
+        pass
+    assert html._shared is None  # nothing kept once the block ends

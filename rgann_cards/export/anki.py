@@ -13,10 +13,12 @@ import itertools
 import json
 import sqlite3
 import tempfile
+import threading
 import zipfile
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import Callable
 
 from .. import markup
 from ..i18n import messages
@@ -175,6 +177,14 @@ def _templates(spec: NoteTypeSpec) -> list[dict]:
 
 def build_package(course: Course, notes: list[NoteData], media: list[Media], lock: Lock, clock: int) -> bytes:
     """The .apkg bytes. Updates ``lock`` with the modification time of every note and note type."""
+    return start_package(course, notes, media, lock, clock)()
+
+
+def start_package(course: Course, notes: list[NoteData], media: list[Media], lock: Lock,
+                  clock: int) -> Callable[[], bytes]:
+    """build_package, with the zip compressed on a thread: zlib lets go of the interpreter while it
+    deflates, so the caller's next steps run meanwhile. ``lock`` is updated when this returns; call
+    the result for the bytes."""
     import genanki
 
     class _Note(genanki.Note):
@@ -211,8 +221,9 @@ def build_package(course: Course, notes: list[NoteData], media: list[Media], loc
     return _zip(list(decks.values()), media, lock.created)
 
 
-def _zip(decks: list, media: list[Media], created: int) -> bytes:
-    """Write the collection with genanki, then zip it deterministically (genanki's own zip is not)."""
+def _zip(decks: list, media: list[Media], created: int) -> Callable[[], bytes]:
+    """Write the collection with genanki, then zip it deterministically (genanki's own zip is not), on a
+    thread; the result waits for the bytes (and raises what the thread raised)."""
     import genanki
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -234,6 +245,10 @@ def _zip(decks: list, media: list[Media], created: int) -> bytes:
     entries = [("collection.anki2", db_bytes),
                ("media", json.dumps({str(i): m.filename for i, m in enumerate(ordered)}, sort_keys=True).encode())]
     entries += [(str(i), m.data) for i, m in enumerate(ordered)]
+    return _on_thread(lambda: _deflate(entries))
+
+
+def _deflate(entries: list[tuple[str, bytes]]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in entries:
@@ -242,3 +257,24 @@ def _zip(decks: list, media: list[Media], created: int) -> bytes:
             info.external_attr = 0o644 << 16
             archive.writestr(info, data, compresslevel=9)
     return buffer.getvalue()
+
+
+def _on_thread(work: Callable[[], bytes]) -> Callable[[], bytes]:
+    done: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            done["bytes"] = work()
+        except BaseException as exc:  # noqa: BLE001 -- raised again in the caller's thread
+            done["error"] = exc
+
+    thread = threading.Thread(target=run, name="rgann-cards-zip", daemon=True)
+    thread.start()
+
+    def result() -> bytes:
+        thread.join()
+        if "error" in done:
+            raise done["error"]  # type: ignore[misc]
+        return done["bytes"]  # type: ignore[return-value]
+
+    return result

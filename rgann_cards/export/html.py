@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -169,8 +170,39 @@ def _quiz_page(course: Course, selection: Selection, kind: str, seed: int | None
     return Page(kind, course.info.title, " · ".join(parts), f"{course.info.title} · {kind} {code}", code, points)
 
 
+# Within shared_rendering(): (kind, ...) -> a view or fragment already made for another page of this build.
+_shared: dict | None = None
+
+
+@contextmanager
+def shared_rendering():
+    """Render several pages of one course with each exercise view and fragment made once for all of them
+    (the study sheet and the answer key show the same views; every page shows the questions).
+
+    The memo lives only as long as the block, in which the course and its results stay alive, so keys
+    may name them by identity.
+    """
+    global _shared
+    outer, _shared = _shared, {}
+    try:
+        yield
+    finally:
+        _shared = outer
+
+
 def _view(course: Course, deck: Deck, ex: Exercise, number: int, verification: Verification | None = None,
           figures: dict[str, bytes] | None = None, space: str = "normal") -> ExerciseView:
+    if _shared is None:
+        return _make_view(course, deck, ex, number, verification, figures, space)
+    key = ("view", id(course), id(deck), ex.id, number, id(verification), id(figures), space)
+    view = _shared.get(key)
+    if view is None:
+        view = _shared[key] = _make_view(course, deck, ex, number, verification, figures, space)
+    return view
+
+
+def _make_view(course: Course, deck: Deck, ex: Exercise, number: int, verification: Verification | None,
+               figures: dict[str, bytes] | None, space: str) -> ExerciseView:
     media = course.media
     base = dict(id=ex.id, number=number, label=ex.label, deck=_parts(deck)[1], points=ex.points,
                 question=_html(ex.question, media, f"q{number}"), space=answer_space(ex, space),
@@ -223,6 +255,16 @@ def _html(text: str, media: dict[str, bytes] | None = None, prefix: str = "img")
 
     The fragment is rendered and sanitized once per build (cached by markup), before its MathML goes in.
     """
+    if _shared is None:
+        return _make_html(text, media, prefix)
+    key = ("html", text, id(media), prefix)
+    html = _shared.get(key)
+    if html is None:
+        html = _shared[key] = _make_html(text, media, prefix)
+    return html
+
+
+def _make_html(text: str, media: dict[str, bytes] | None, prefix: str) -> Markup:
     lifted, found = images.lift(markup.render(text, to_mathml, sanitize=_sanitize_keeping_images))
     html = images.restore(lifted, found, media or {}, prefix)
     # '**How it is addressed.**' alone in a paragraph is a heading: print.css keeps it with what follows
