@@ -328,9 +328,14 @@ def _spans(parsed: _Parsed, decoded: list[str]) -> list[tuple[str, bool]]:
     return spans
 
 
+_BRACE_OR_ESCAPE = re.compile(r"(\\.)|([{}])")
+
+
 def _brace_balance(latex: str) -> int:
+    if "{" not in latex and "}" not in latex:
+        return 0
     depth = 0
-    for _escaped, ch in re.findall(r"(\\.)|([{}])", latex):
+    for _escaped, ch in _BRACE_OR_ESCAPE.findall(latex):
         if ch == "{":
             depth += 1
         elif ch == "}":

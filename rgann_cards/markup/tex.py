@@ -64,8 +64,13 @@ def forbidden(text: str) -> list[str]:
     return [f"forbidden TeX command '\\{name}' ({FORBIDDEN_REASON})" for name in names]
 
 
+_STRAY_AMPERSAND = re.compile(r"(?<!\\)&")
+
+
 def math_problems(latex: str) -> list[str]:
     """What keeps ``latex`` off the allow-list: unknown or unsupported commands and environments, stray '&'."""
+    if "\\" not in latex and "&" not in latex:  # no command, no environment, no '&': nothing to find
+        return []
     found = []
     known = _known_commands()
     for name, symbol in dict.fromkeys(_COMMAND.findall(latex)):
@@ -81,10 +86,10 @@ def math_problems(latex: str) -> list[str]:
     for _, env in _BEGIN_END.findall(latex):
         if env not in ENVIRONMENTS:
             found.append(f"unsupported environment '{env}' (use one of: aligned, array, cases, pmatrix, ...)")
-    outside = latex
+    outside = latex if "&" in latex else ""  # the environments are taken out only to find a stray '&'
     while (inner := _INNERMOST_ENV.sub(" ", outside)) != outside:
         outside = inner
-    if re.search(r"(?<!\\)&", outside.replace("\\\\", "  ")):
+    if _STRAY_AMPERSAND.search(outside.replace("\\\\", "  ")):
         found.append("'&' outside an aligned environment (write \\& for an ampersand)")
     return list(dict.fromkeys(found))
 
