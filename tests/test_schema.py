@@ -17,8 +17,8 @@ from rgann_cards.content.yamlsource import read_yaml
 SHAPE_ERRORS = {"bad-id", "bad-reference", "boolean-as-text", "empty-answer", "many-problems", "missing-field",
                 "unknown-key", "wrong-type"}
 # the reader refuses them first (control characters too: the YAML layer checks every character)
-NOT_PLAIN_YAML = {"control-character", "duplicate-key", "not-utf8", "python-tag", "tolerance-not-finite",
-                  "yaml-syntax"}
+NOT_PLAIN_YAML = {"control-character", "duplicate-key", "not-utf8", "python-tag", "reserved-character",
+                  "tolerance-not-finite", "yaml-syntax"}
 
 
 @pytest.fixture(scope="module")

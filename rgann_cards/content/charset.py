@@ -22,6 +22,11 @@ CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # bidi embeddings/overrides/isolates, zero-width space/joiners/marks, a byte-order mark inside text
 INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff]")
 
+# The private-use characters rgann-cards marks its own text with while rendering (cloze deletions,
+# formulas, kept images, terminal highlighting): content that held one could pass for a marker
+# (a placeholder inside a formula made lint fail with an IndexError). Refused in every string.
+MARKERS = re.compile("[\ue000-\ue0ff]")
+
 # Where invisible characters are errors: the free-text fields that name things. Ids, tags, reference
 # keys, figure and function names are ASCII by their patterns already (model.py reports those).
 IDENTIFYING_FIELDS = frozenset({"label", "deck", "root_deck", "title"})

@@ -22,7 +22,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import ContentError, Problem, SourceLocation, excerpt
-from .charset import CONTROL, INVISIBLE, RAW_CONTROL, describe
+from .charset import CONTROL, INVISIBLE, RAW_CONTROL, MARKERS, describe
 from .files import MAX_TEXT_BYTES, size_text
 
 # Location keys are tuples of str (mapping keys) and int (sequence indexes).
@@ -81,7 +81,7 @@ def _mark(file: str, node: Node) -> SourceLocation:
 
 _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 # one search finds the strings that need a closer look (most need none)
-_NOTABLE = re.compile(f"{CONTROL.pattern}|{INVISIBLE.pattern}")
+_NOTABLE = re.compile(f"{CONTROL.pattern}|{INVISIBLE.pattern}|{MARKERS.pattern}")
 
 
 class _Converter:
@@ -136,6 +136,9 @@ class _Converter:
         """Control characters (from escapes such as "\\e") are errors; invisible ones are noted for the loader."""
         if (bad := CONTROL.search(value)) is not None:
             self.problem(node, f"control character {describe(bad.group())} is not allowed in text")
+        if (marker := MARKERS.search(value)) is not None:
+            self.problem(node, f"character {describe(marker.group())} is not allowed in text: rgann-cards marks its own "
+                               "text with U+E000 to U+E0FF while it renders (cloze deletions, formulas, highlights)")
         if (hidden := INVISIBLE.search(value)) is not None:
             self.doc.invisible.setdefault(path, hidden.group())
 
