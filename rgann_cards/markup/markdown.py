@@ -291,9 +291,11 @@ def problems(text: str, *, cloze: bool = False, printed: bool = False) -> list[s
     for latex, display in _spans(parsed, decoded):
         if _brace_balance(latex) != 0:
             found.append(f"unbalanced braces in math '${_clip(latex)}$'")
-        in_math.update(int(m.group(1)) for m in PLACEHOLDER.finditer(latex))
-        # a deletion inside a formula is checked as a plain group of that formula
-        formulas.append((PLACEHOLDER.sub(lambda m: "{" + clozes[int(m.group(1))].content + "}", latex), display))
+        if clozes:  # placeholders come only from split_clozes: content may not contain them (charset.MARKERS)
+            in_math.update(int(m.group(1)) for m in PLACEHOLDER.finditer(latex))
+            # a deletion inside a formula is checked as a plain group of that formula
+            latex = PLACEHOLDER.sub(lambda m: "{" + clozes[int(m.group(1))].content + "}", latex)
+        formulas.append((latex, display))
     found.extend(f"unclosed math: stray '$' in '{_clip(t)}' (write \\$ for a dollar sign)" for t in parsed.stray)
     found.extend(m for t in decoded for m in forbidden(t) if m not in found)
     if found:
