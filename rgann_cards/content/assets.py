@@ -13,13 +13,11 @@ from pathlib import Path
 
 from ..errors import ContentError, ProblemCollector, SourceLocation, display_path, excerpt
 from .diagram_model import Diagram
-from .files import readable
+from .files import DIAGRAMS_DIR, readable
 from .media import MEDIA_DIR, MediaError, MediaFile, is_media_ref, load_media
 from .validate import validate
 from .yamlsource import read_yaml
 
-DIAGRAMS_DIR = "diagrams"
-ASSET_DIRS = (DIAGRAMS_DIR, MEDIA_DIR)  # not deck files
 _FIGURE_NAME = "abcdefghijklmnopqrstuvwxyz0123456789_"
 
 

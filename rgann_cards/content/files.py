@@ -16,6 +16,11 @@ from pathlib import Path
 from ..errors import ProblemCollector, SourceLocation, display_path
 
 KB, MB = 1000, 1000 * 1000
+# The files and directories of content/ that hold no decks.
+COURSE_FILE = "course.yaml"
+REFERENCES_FILE = "references.yaml"
+DIAGRAMS_DIR = "diagrams"  # a course's declarative diagrams; media/ holds its images (content/media.py)
+
 MAX_FILE_BYTES = 5 * MB  # the largest shipped file is 41 KB; 5 MB parses in well under a second
 MAX_COURSE_BYTES = 20 * MB  # every file of a course together (the shipped course: 0.13 MB)
 MAX_TEXT_BYTES = 100 * KB  # one text field (the longest shipped answer is ~6 KB); see yamlsource
@@ -116,3 +121,10 @@ def deck_files(content_dir: Path, reserved: set[str], skip_dirs: tuple[str, ...]
             if name.endswith(".yaml") and path.relative_to(content_dir).as_posix() not in reserved:
                 found.append(path)
     return sorted(found, key=lambda p: p.relative_to(content_dir).as_posix())
+
+
+def course_deck_files(content_dir: Path, problems: ProblemCollector) -> list[Path]:
+    """The deck files of a course: every YAML file but course.yaml and references.yaml, outside diagrams/ and media/."""
+    from .media import MEDIA_DIR
+
+    return deck_files(content_dir, {COURSE_FILE, REFERENCES_FILE}, (DIAGRAMS_DIR, MEDIA_DIR), problems)

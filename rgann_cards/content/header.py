@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import display_path
+from .files import COURSE_FILE
 from .yamlsource import read_yaml
-
-COURSE_FILE = "course.yaml"
 
 
 @dataclass(frozen=True)

@@ -10,18 +10,15 @@ from .. import markup
 from ..markup.tex import forbidden
 from ..errors import ContentError, ProblemCollector, SourceLocation, display_path, excerpt
 from ..markup import batch
-from .assets import ASSET_DIRS, Assets
+from .assets import Assets
 from .charset import IDENTIFYING_FIELDS, PATTERNED_FIELDS, describe
-from .files import MAX_COURSE_BYTES, deck_files as _deck_files, readable, size_text
+from .files import COURSE_FILE, MAX_COURSE_BYTES, REFERENCES_FILE, course_deck_files, readable, size_text
 from .length import over_budget
 from .model import Course, CourseInfo, Deck, Exercise, Reference
 from .reading import parse_all
 from .validate import validate
 from .yamlsource import Path_, SourceDoc, read_yaml
 
-COURSE_FILE = "course.yaml"
-REFERENCES_FILE = "references.yaml"
-RESERVED = {COURSE_FILE, REFERENCES_FILE}
 
 # Which nested lists hold which models: the loader stamps a `loc` on each of them.
 _DECK_CHILDREN = {"exercises": {"checks": {}, "cards": {}}}
@@ -29,7 +26,7 @@ _DECK_CHILDREN = {"exercises": {"checks": {}, "cards": {}}}
 
 def deck_files(content_dir: Path, problems: ProblemCollector | None = None) -> list[Path]:
     """Deck files in course order: sorted by their path below content/ (see content/files.py)."""
-    return _deck_files(content_dir, RESERVED, ASSET_DIRS, problems if problems is not None else ProblemCollector())
+    return course_deck_files(content_dir, problems if problems is not None else ProblemCollector())
 
 
 def _read(path: Path, problems: ProblemCollector, parsed: SourceDoc | None = None) -> SourceDoc:
