@@ -70,7 +70,7 @@ def entry() -> None:
     """The console script and ``python -m``: main(), then exit.
 
     After a build the interpreter is left without tearing its heap down: freeing a large course's
-    objects one by one took 0.12 s at 10,000 notes, for nothing (mypy exits the same way). The exit
+    objects one by one took about 0.06 s at 10,000 notes, for nothing (mypy exits the same way). The exit
     handlers still run first (multiprocessing removes its fork server's socket directory), and the
     output is flushed; only if that fails does the ordinary exit report it.
     """

@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from rgann_cards.checks.verify import cache_is_empty, verify, will_run
+from rgann_cards.checks.cache import is_empty as cache_is_empty
+from rgann_cards.checks.verify import verify, will_run
 from rgann_cards.content.load import load_course
 
 

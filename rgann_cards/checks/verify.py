@@ -71,13 +71,6 @@ def will_run(exercises, *, cache_dir: Path | None = None) -> bool:
     return any(stored.load(check, directory) is None for ex in exercises for check in ex.checks)
 
 
-def cache_is_empty(cache_dir: Path | None = None) -> bool:
-    """True when no check result is cached at all (a first build: every check will run)."""
-    from .cache import is_empty
-
-    return is_empty(cache_dir)
-
-
 def verify(course: Course, *, only: set[str] | None = None, timeout: float = 30.0, jobs: int = 2,
            cache: bool = True, cache_dir: Path | None = None, figures=None) -> Verification:
     """Run the course's checks (or those of the exercises in ``only``) under a per-check time limit.

@@ -2,7 +2,7 @@
 
 Parsing is the one step of loading that needs nothing but the file, and at 10,000 notes it is
 a quarter of a second before anything else can start. A forked child (forked.py) parses half
-of the bytes and sends back the plain SourceDocs; what it could not parse it leaves to this
+of the bytes and sends back each SourceDoc's fields as a plain tuple; what it could not parse it leaves to this
 process, which parses it again and raises the same ContentError a serial load would, in file
 order. So the documents, the errors and their order never depend on the split.
 """

@@ -13,8 +13,8 @@ import itertools
 import json
 import sqlite3
 import tempfile
-import threading
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -245,7 +245,10 @@ def _zip(decks: list, media: list[Media], created: int) -> Callable[[], bytes]:
     entries = [("collection.anki2", db_bytes),
                ("media", json.dumps({str(i): m.filename for i, m in enumerate(ordered)}, sort_keys=True).encode())]
     entries += [(str(i), m.data) for i, m in enumerate(ordered)]
-    return _on_thread(lambda: _deflate(entries))
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rgann-cards-zip")
+    deflated = pool.submit(_deflate, entries)
+    pool.shutdown(wait=False)  # the one task still runs; its thread ends with it
+    return deflated.result  # waits, and raises what the thread raised
 
 
 def _deflate(entries: list[tuple[str, bytes]]) -> bytes:
@@ -258,23 +261,3 @@ def _deflate(entries: list[tuple[str, bytes]]) -> bytes:
             archive.writestr(info, data, compresslevel=9)
     return buffer.getvalue()
 
-
-def _on_thread(work: Callable[[], bytes]) -> Callable[[], bytes]:
-    done: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            done["bytes"] = work()
-        except BaseException as exc:  # noqa: BLE001 -- raised again in the caller's thread
-            done["error"] = exc
-
-    thread = threading.Thread(target=run, name="rgann-cards-zip", daemon=True)
-    thread.start()
-
-    def result() -> bytes:
-        thread.join()
-        if "error" in done:
-            raise done["error"]  # type: ignore[misc]
-        return done["bytes"]  # type: ignore[return-value]
-
-    return result

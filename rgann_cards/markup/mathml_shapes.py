@@ -45,7 +45,7 @@ class Template:
 
 
 class Shapes:
-    """``convert(latex, display)`` through ``converter``, once per shape where that provably gives the same result."""
+    """``convert(latex, display)`` through ``converter``, once per shape where the probe shows that gives the same result."""
 
     def __init__(self, converter: Converter, problems: Callable[[str], list[str]]):
         self._converter = converter
