@@ -94,8 +94,8 @@ exercises:
       For $P = (0.3, 0.7)$ and $Q = (0.5, 0.5)$, compute $\operatorname{KL}(P \| Q)$ in nats.
       Is the KL divergence symmetric?
     model_answer: |           # what a strong student writes in the exam: about 40 words per point
-      $\operatorname{KL}(P \| Q) = 0.3 \ln 0.6 + 0.7 \ln 1.4 \approx 0.0823$ nats, but
-      $\operatorname{KL}(Q \| P) \approx 0.0872$ nats: the KL divergence is not symmetric.
+      $$\operatorname{KL}(P \| Q) = 0.3 \ln 0.6 + 0.7 \ln 1.4 \approx 0.0823 \text{ nats},$$
+      but $\operatorname{KL}(Q \| P) \approx 0.0872$ nats: the KL divergence is not symmetric.
     answer: |                 # the full explanation, shown below the model answer
       $$\operatorname{KL}(P \| Q) = \sum_x P(x) \log \frac{P(x)}{Q(x)}
         = 0.3 \log 0.6 + 0.7 \log 1.4 \approx 0.0823 \text{ nats}.$$

@@ -72,3 +72,16 @@ def test_a_read_only_lock_is_never_written_and_a_stale_one_is_reported(project: 
     build(content, project / "dist", cache_dir=None)  # an author's course: the lock is written
     fresh = build(content, project / "dist", cache_dir=None, write_lock=False)
     assert fresh.warnings == []
+
+
+def test_the_course_init_writes_builds_without_a_warning(tmp_path: Path):
+    """The example an author starts from shows good practice: even --strict (warnings are errors) passes,
+    e.g. no inline formula too wide for a phone."""
+    assert run_cli("init", "mine", cwd=tmp_path).returncode == 0
+    for language in ("en", "de"):
+        if language == "de":
+            assert run_cli("init", "meins", "--language", "de", cwd=tmp_path).returncode == 0
+        built = run_cli("build", "--strict", "--content", "mine" if language == "en" else "meins", cwd=tmp_path,
+                        env={"XDG_CACHE_HOME": str(tmp_path / "cache")}, timeout=300)
+        assert built.returncode == 0, built.stderr
+        assert "warning" not in built.stderr + built.stdout
