@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .atomic import commit
-from .errors import ContentError, Problem, SourceLocation, display_path
+from .errors import ContentError, Problem, ProblemCollector, SourceLocation, display_path
 from .diagrams.render import DEFAULT_CACHE_DIR as DEFAULT_FIGURE_CACHE
 from .content.media import figure_file
 from .lifecycle.lock import LOCK_NAME, now, read_lock
@@ -212,24 +212,17 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
 
 def _mentions_checks(content_dir: Path) -> bool:
     """Whether any deck file contains the word ``checks``: a hint for when to start the checks'
-    workers, nothing more (the loader decides). Only regular files are read (no symlink out of
-    content/, no FIFO), and none larger than a deck file may be."""
-    import os
-    import stat
+    workers, nothing more (the loader decides). It reads the files the loader would read, by the
+    loader's own rules (content/files.py: no symlink out of content/, no FIFO, none too large)."""
+    from .content.files import course_deck_files, readable
 
-    from .content.files import MAX_FILE_BYTES
-
-    for root, _dirs, names in os.walk(content_dir):  # never into a symlinked directory
-        for name in names:
-            if not name.endswith(".yaml"):
-                continue
-            path = Path(root, name)
-            try:
-                info = path.lstat()
-                if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_FILE_BYTES and b"checks" in path.read_bytes():
-                    return True
-            except OSError:
-                continue
+    scratch = ProblemCollector()  # the loader reports every problem itself
+    for path in course_deck_files(content_dir, scratch):
+        try:
+            if readable(path, content_dir, scratch) is not None and b"checks" in path.read_bytes():
+                return True
+        except OSError:
+            continue
     return False
 
 

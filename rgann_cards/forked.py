@@ -24,6 +24,7 @@ import threading
 from typing import Callable, Generic, TypeVar
 
 T = TypeVar("T")
+I = TypeVar("I")
 
 
 _in_child = False  # set in a Beside child: work that must know where it runs asks in_child()
@@ -32,6 +33,18 @@ _in_child = False  # set in a Beside child: work that must know where it runs as
 def in_child() -> bool:
     """True inside a Beside child; False in the parent, also when it does the work itself after all."""
     return _in_child
+
+
+def halves(items: list[I], cost: Callable[[I], float]) -> tuple[list[I], list[I]]:
+    """Two shares of about equal cost, for a child and this process: each item, in the given order,
+    goes to the share with less so far."""
+    shares: tuple[list[I], list[I]] = ([], [])
+    load = [0.0, 0.0]
+    for item in items:
+        lighter = 0 if load[0] <= load[1] else 1
+        shares[lighter].append(item)
+        load[lighter] += cost(item)
+    return shares
 
 
 def can_fork() -> bool:

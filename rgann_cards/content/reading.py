@@ -46,10 +46,4 @@ def _parse(path: Path) -> SourceDoc | None:
 
 def _halves(paths: list[Path], sizes: dict[Path, int]) -> tuple[list[Path], list[Path]]:
     """Two shares of about equal bytes, the largest files first."""
-    shares: tuple[list[Path], list[Path]] = ([], [])
-    load = [0, 0]
-    for path in sorted(paths, key=lambda p: -(sizes.get(p) or 0)):
-        lighter = 0 if load[0] <= load[1] else 1
-        shares[lighter].append(path)
-        load[lighter] += sizes.get(path) or 0
-    return shares
+    return forked.halves(sorted(paths, key=lambda p: -(sizes.get(p) or 0)), lambda p: sizes.get(p) or 0)

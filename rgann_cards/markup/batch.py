@@ -76,10 +76,4 @@ def _halves(fields: list[Field]) -> tuple[list[Field], list[Field]]:
     formulas are converted to MathML too). Alternating would not do: a course's fields come in
     a repeating order (front, back, front, back...), and one share would get every back.
     """
-    shares: tuple[list[Field], list[Field]] = ([], [])
-    load = [0, 0]
-    for field in fields:
-        lighter = 0 if load[0] <= load[1] else 1
-        shares[lighter].append(field)
-        load[lighter] += (len(field[0]) + 20) * (4 if field[2] else 1)
-    return shares
+    return forked.halves(fields, lambda field: (len(field[0]) + 20) * (4 if field[2] else 1))
