@@ -13,8 +13,10 @@ export), so the first quiz after an edit starts at once.
 
 from __future__ import annotations
 
+import gc
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -139,6 +141,37 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
         warnings = [Problem(SourceLocation(*w[:3]), w[3]) for w in summary["warnings"]]
         return BuildReport(None, None, outputs=[Path(dist_dir) / name for name in summary["outputs"]],
                            warnings=warnings, up_to_date=True, summary=summary)
+    from .content import reading
+
+    # A large course's files are parsed beside this process from now on, while it imports the rest.
+    parsing = reading.start(Path(content_dir))
+    try:
+        return _build(content_dir, dist_dir, targets, cache_dir, strict, write_lock, state_dir, options, parsing)
+    finally:
+        if parsing is not None:
+            parsing.close()
+        gc.unfreeze()  # what _long_lived kept out of the collector's way is the caller's to collect now
+
+
+@contextmanager
+def _long_lived():
+    """Work whose objects (the course, its parses, its notes) live as long as the build: the cyclic
+    garbage collector is off meanwhile, and what it made is frozen afterwards, so no later collection
+    scans it again. A 10,000-note course allocates millions of them; with the collector on, each of
+    its passes rescans them (0.13 s of the build's 2 s; peak memory no higher). Figures are drawn
+    outside: matplotlib's garbage is cyclic."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def _build(content_dir: Path, dist_dir: Path, targets: tuple[str, ...], cache_dir: Path | None, strict: bool,
+           write_lock: bool, state_dir: Path | None, options: dict, parsing) -> BuildReport:
     from .checks.cache import is_empty
     from .checks.runner import start_server
 
@@ -156,7 +189,9 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
 
     times: dict[str, float] = {}
     start = time.perf_counter()
-    course = load_course(content_dir, read=lambda exercises: will_run(exercises) and start_server())
+    with _long_lived():
+        course = load_course(content_dir, read=lambda exercises: will_run(exercises) and start_server(),
+                             parsing=parsing)
     times["load"] = time.perf_counter() - start
     # The checks run in worker processes while this one draws the figures: both cores at work.
     # A worker that runs out of checks takes figures from the back of the same queue.
@@ -177,10 +212,11 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
     lock = read_lock(lock_path, clock)
     start = time.perf_counter()
     # a reused or kind-changed id stops the build in there, before any output exists
-    outputs, items_stored, guard = _render_outputs(
-        course, verification, svgs, targets, Path(dist_dir), lock_path, lock, clock,
-        lambda: guards.guard_course(course, Path(content_dir), lock),
-        lambda: _store_quiz_items(content_dir, course, state_dir))
+    with _long_lived():
+        outputs, items_stored, guard = _render_outputs(
+            course, verification, svgs, targets, Path(dist_dir), lock_path, lock, clock,
+            lambda: guards.guard_course(course, Path(content_dir), lock),
+            lambda: _store_quiz_items(content_dir, course, state_dir))
     report = BuildReport(course, verification, seconds=times, warnings=[*course.warnings, *guard.warnings])
     if not write_lock:
         new_lock = outputs.pop(lock_path, None)

@@ -35,16 +35,45 @@ def in_child() -> bool:
     return _in_child
 
 
-def halves(items: list[I], cost: Callable[[I], float]) -> tuple[list[I], list[I]]:
-    """Two shares of about equal cost, for a child and this process: each item, in the given order,
-    goes to the share with less so far."""
-    shares: tuple[list[I], list[I]] = ([], [])
-    load = [0.0, 0.0]
-    for item in items:
-        lighter = 0 if load[0] <= load[1] else 1
-        shares[lighter].append(item)
-        load[lighter] += cost(item)
-    return shares
+def parts(items: list[I], count: int) -> list[list[I]]:
+    """``items`` cut into at most ``count`` runs of consecutive items, of as equal length as can be."""
+    count = max(1, min(count, len(items)))
+    size, extra = divmod(len(items), count)
+    cuts = [i * size + min(i, extra) for i in range(count + 1)]
+    return [items[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+class Tickets:
+    """Numbered parts of one job, which this process and a forked child take in turn, each the next
+    one as soon as it is free: neither waits while the other still has a queue, however unequal the
+    parts, and however late one of the two starts.
+
+    A pipe holds one byte per part, written before the fork: a read of one byte from a pipe is
+    atomic, so each part goes to exactly one process. Iterating takes parts until none is left.
+    """
+
+    LIMIT = 255  # one byte each
+
+    def __init__(self, count: int):
+        if not 0 <= count <= self.LIMIT:
+            raise ValueError(f"1..{self.LIMIT} parts, not {count}")
+        self._reader, writer = os.pipe()
+        try:
+            os.write(writer, bytes(range(count)))  # far below a pipe's capacity: never blocks
+        finally:
+            os.close(writer)  # once every part is taken, a read finds the end
+
+    def __iter__(self):
+        while self._reader >= 0:
+            taken = os.read(self._reader, 1)
+            if not taken:
+                return
+            yield taken[0]
+
+    def close(self) -> None:
+        if self._reader >= 0:
+            os.close(self._reader)
+            self._reader = -1
 
 
 def can_fork() -> bool:

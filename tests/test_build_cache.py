@@ -139,3 +139,20 @@ def test_a_build_stopped_by_the_identity_guard_leaves_no_half_written_cache(proj
         build(project / "content", project / "dist", state_dir=state)
     assert {p: p.read_bytes() for p in (project / "dist").rglob("*") if p.is_file()} == before
     assert not list(state.rglob("*.tmp")) and list(state.rglob("*.done"))
+
+
+def test_a_build_in_this_process_hands_back_the_collector_as_it_found_it(project: Path, tmp_path: Path):
+    """build() switches the cyclic collector off while it loads and renders, and freezes what it
+    made; a caller that builds (tests, an editor plugin) gets a normal heap back, failed build or not."""
+    import gc
+
+    from rgann_cards.build import build
+    from rgann_cards.errors import ContentError
+
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    build(project / "content", tmp_path / "dist", cache_dir=None, state_dir=tmp_path / "state")
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    (project / "content" / "sheet01" / "bad.yaml").write_text("deck: [unclosed\n", "utf-8")
+    with pytest.raises(ContentError):
+        build(project / "content", tmp_path / "dist", cache_dir=None, state_dir=tmp_path / "state")
+    assert gc.isenabled() and gc.get_freeze_count() == 0

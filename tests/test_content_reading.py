@@ -14,7 +14,6 @@ from rgann_cards.content.load import deck_files, load_course
 from rgann_cards.errors import ContentError
 
 REPO = Path(__file__).resolve().parent.parent
-real_halves = reading._halves
 
 
 def _course(tmp_path: Path) -> Path:
@@ -56,7 +55,8 @@ def test_a_load_on_two_cores_reports_the_same_errors_in_the_same_order(tmp_path,
     monkeypatch.setattr(reading, "MIN_PARALLEL_BYTES", 0)
     monkeypatch.setattr(forked, "can_fork", lambda: True)  # even if another test left a thread behind
     split = []
-    monkeypatch.setattr(reading, "_halves", lambda *a: split.append(1) or real_halves(*a))
+    real_start = reading.Parsing.__init__
+    monkeypatch.setattr(reading.Parsing, "__init__", lambda self, *a: split.append(1) or real_start(self, *a))
     assert _problems(content) == serial
     assert split  # the load did take the two-core path
     assert any("YAML syntax error" in p for p in serial) and any("UTF-8" in p for p in serial)
@@ -75,3 +75,28 @@ def test_a_child_that_dies_leaves_its_share_to_this_process(tmp_path, monkeypatc
     monkeypatch.setattr(reading, "_parse", dies_in_child)
     parallel = _docs(content, True)
     assert {p: d.data for p, d in parallel.items()} == {p: d.data for p, d in serial.items()}
+
+
+def test_a_build_starts_parsing_a_large_course_before_it_loads(tmp_path, monkeypatch):
+    content = _course(tmp_path)
+    serial = _docs(content, False)
+    assert reading.start(content) is None  # the shipped course is small: no child
+    monkeypatch.setattr(reading, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(forked, "can_fork", lambda: True)
+    parsing = reading.start(content)
+    assert parsing is not None
+    files = deck_files(content)
+    early = reading.parse_all(files, {p: p.stat().st_size for p in files}, parsing=parsing)
+    assert {p: d.data for p, d in early.items()} == {p: d.data for p, d in serial.items()}
+    assert load_course(content, parsing=reading.start(content)).decks  # the loader takes it as it is
+
+
+def test_a_parsing_nobody_asks_for_stops_its_child(tmp_path, monkeypatch):
+    content = _course(tmp_path)
+    monkeypatch.setattr(reading, "MIN_PARALLEL_BYTES", 0)
+    parsing = reading.start(content)
+    assert parsing is not None
+    pid = parsing._child._pid
+    parsing.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)  # already reaped: nothing left behind

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 import pytest
 
@@ -78,3 +79,28 @@ def test_finish_lets_the_child_end_and_never_does_the_work_here(tmp_path):
         forked.Beside(lambda: 1, fork=True).cancel()
         forked.Beside(lambda: 1, fork=True).finish()
     assert len(os.listdir("/proc/self/fd")) == fds
+
+
+def test_tickets_give_each_part_to_exactly_one_process():
+    parts = forked.parts(list(range(1000)), forked.Tickets.LIMIT)
+    assert len(parts) == forked.Tickets.LIMIT and sum(parts, []) == list(range(1000))
+    assert max(map(len, parts)) - min(map(len, parts)) <= 1
+    assert forked.parts([1, 2], 255) == [[1], [2]] and forked.parts([], 255) == []
+    parts = forked.parts(list(range(1000)), 60)
+    tickets = forked.Tickets(len(parts))
+
+    def take(pause: float) -> list[int]:
+        taken = []
+        for i in tickets:
+            taken.append(i)
+            time.sleep(pause)
+        return taken
+
+    with forked.Beside(lambda: take(0.05), fork=True) as child:  # the child is slow: this process takes more
+        mine = take(0.002)
+        their = child.result()
+    tickets.close()
+    assert sorted(mine + their) == list(range(len(parts)))  # every part once, none twice
+    assert their and len(mine) > len(their)
+    with pytest.raises(ValueError):
+        forked.Tickets(forked.Tickets.LIMIT + 1)

@@ -78,3 +78,43 @@ def test_small_courses_and_threaded_callers_lint_in_this_process(monkeypatch):
     markdown.forget()
     batch.lint(FIELDS * (batch.MIN_PARALLEL // len(FIELDS) + 1))
     assert not forks
+
+
+def test_fields_that_were_not_linted_beside_are_linted_here():
+    serial, serial_state = _lint(False)
+    markdown.forget()
+    half = list(dict.fromkeys(FIELDS))[::2]
+    parts = forked.parts(half, 7)
+    started = batch.Linting(parts.__getitem__, len(parts))  # what the loader starts before validating
+    assert batch.lint(FIELDS, started=started) == serial
+    assert dict(mathml._CONVERTED) == serial_state[1]
+
+
+def test_a_load_that_lints_beside_reports_what_a_serial_one_reports(tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    from rgann_cards.content.load import load_course
+    from rgann_cards.errors import ContentError
+
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "content", content)
+    deck = content / "sheet02" / "task04-gans.yaml"
+    text = deck.read_text("utf-8")
+    text = text.replace("question: ", "question: broken $\\frac{a$ braces and ", 1)
+    deck.write_text(text.replace("front: ", "front: a stray $ dollar, ", 1), "utf-8")
+
+    def problems():
+        with pytest.raises(ContentError) as caught:
+            load_course(content)
+        return [str(p) for p in caught.value.problems]
+
+    serial = problems()
+    assert any("unbalanced braces" in p for p in serial) and any("stray '$'" in p for p in serial)
+    monkeypatch.setattr(batch, "MIN_PARALLEL", 0)
+    monkeypatch.setattr(forked, "can_fork", lambda: True)
+    started = []
+    real = batch.Linting.__init__
+    monkeypatch.setattr(batch.Linting, "__init__", lambda self, *a: started.append(1) or real(self, *a))
+    assert problems() == serial
+    assert started  # the fields were linted beside, from the files as spelled

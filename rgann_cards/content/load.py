@@ -6,7 +6,7 @@ import difflib
 from pathlib import Path
 from typing import Any, Callable
 
-from .. import markup
+from .. import forked, markup
 from ..markup.tex import forbidden
 from ..errors import ContentError, ProblemCollector, SourceLocation, display_path, excerpt
 from ..markup import batch
@@ -15,7 +15,7 @@ from .charset import IDENTIFYING_FIELDS, PATTERNED_FIELDS, describe
 from .files import COURSE_FILE, MAX_COURSE_BYTES, REFERENCES_FILE, course_deck_files, readable, size_text
 from .length import over_budget
 from .model import Course, CourseInfo, Deck, Exercise, Reference
-from .reading import parse_all
+from .reading import Parsing, parse_all
 from .validate import validate
 from .yamlsource import Path_, SourceDoc, read_yaml
 
@@ -180,8 +180,12 @@ def _cross_check(
     broken_refs: set[str],
     assets: Assets,
     problems: ProblemCollector,
+    linting: batch.Linting | None = None,
 ) -> None:
-    """Rules that span files: unique ids and deck names, resolvable citations, figures, checks, markup."""
+    """Rules that span files: unique ids and deck names, resolvable citations, figures, checks, markup.
+
+    ``linting``: the text fields already being linted beside this process (``_start_linting``).
+    """
     from ..checks.expr_syntax import ExprError, check_syntax
     from ..checks.registry import RegistryError, check_params, known_functions
     functions = known_functions()
@@ -257,28 +261,63 @@ def _cross_check(
                 check_plain(doc, at + ("sources", j), source)
             for k, check in enumerate(ex.checks):
                 check_plain(doc, at + ("checks", k, "claim"), check.claim)
-            for field in ("question", "model_answer", "answer"):  # the printed pages show these: MathML as well
-                check_markup(doc, at + (field,), getattr(ex, field), printed=True)
             too_long = over_budget(ex.model_answer, ex.points)
             if too_long:
                 problems.warn(doc.loc(at + ("model_answer",)), too_long)
-            for j, point in enumerate(ex.key_points):
-                check_markup(doc, at + ("key_points", j), point, printed=True)
-            for k, check in enumerate(ex.checks):
-                check_markup(doc, at + ("checks", k, "claim_md"), check.claim_md, printed=True)
             for k, card in enumerate(ex.cards):
                 card_at = at + ("cards", k)
                 claim_id(card.id, doc, card_at + ("id",))
                 check_figure(doc, card_at, card.figure)
-                for field in ("front", "back", "extra"):
-                    check_markup(doc, card_at + (field,), getattr(card, field))
-                check_markup(doc, card_at + ("cloze",), card.cloze, cloze=True)
+            for below, text, cloze, printed in text_fields(ex, getattr):
+                check_markup(doc, at + below, text, cloze, printed)
     # MathJax never breaks an inline formula: a wide one (a warning) makes a phone scroll sideways
-    for ((doc, path), _), (errors, warnings) in zip(fields, batch.lint([field for _, field in fields])):
+    for ((doc, path), _), (errors, warnings) in zip(fields, batch.lint([field for _, field in fields],
+                                                                       started=linting)):
         for message in errors:
             problems.add(doc.loc(path), message)
         for message in warnings:
             problems.warn(doc.loc(path), message)
+
+
+def text_fields(exercise, get: Callable[[Any, str], Any]):
+    """Every Markdown field of an exercise, as (path below it, text, cloze, printed): of a validated
+    one (``get=getattr``), or of one as its file spells it (``get=_spelled``)."""
+    for field in ("question", "model_answer", "answer"):  # the printed pages show these: MathML as well
+        yield (field,), get(exercise, field), False, True
+    for j, point in enumerate(_listed(get(exercise, "key_points"))):
+        yield ("key_points", j), point, False, True
+    for k, check in enumerate(_listed(get(exercise, "checks"))):
+        yield ("checks", k, "claim_md"), get(check, "claim_md"), False, True
+    for k, card in enumerate(_listed(get(exercise, "cards"))):
+        for field in ("front", "back", "extra"):
+            yield ("cards", k, field), get(card, field), False, False
+        yield ("cards", k, "cloze"), get(card, "cloze"), True, False
+
+
+def _listed(value) -> list | tuple:
+    return value if isinstance(value, (list, tuple)) else ()
+
+
+def _spelled(mapping, key: str):
+    return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+def _start_linting(docs: list[SourceDoc]) -> batch.Linting | None:
+    """A large course's text fields, linted beside this process from before they are validated: as
+    the files spell them (what validation accepts is the same text, strict models change nothing;
+    a field that differs after all is linted when the validated ones are)."""
+    exercises = [ex for doc in docs if isinstance(doc.data, dict)
+                 for ex in _listed(doc.data.get("exercises")) if isinstance(ex, dict)]
+    estimate = sum(5 + 4 * len(_listed(ex.get("cards"))) for ex in exercises)  # fields, roughly
+    if estimate < batch.MIN_PARALLEL or not forked.can_fork():
+        return None
+    parts = forked.parts(exercises, forked.Tickets.LIMIT)
+
+    def part(i: int) -> list[batch.Field]:
+        return [(text or "", cloze, printed) for ex in parts[i] for _, text, cloze, printed in text_fields(ex, _spelled)
+                if text is None or isinstance(text, str)]
+
+    return batch.Linting(part, len(parts))
 
 
 def unknown_check(name: str, functions: set[str]) -> str:
@@ -292,11 +331,13 @@ def unknown_check(name: str, functions: set[str]) -> str:
             "registers its module in the entry-point group 'rgann_cards.checks', see docs/checks.md)")
 
 
-def load_course(content_dir: Path, *, read: Callable[[list[Exercise]], None] | None = None) -> Course:
+def load_course(content_dir: Path, *, read: Callable[[list[Exercise]], None] | None = None,
+                parsing: Parsing | None = None) -> Course:
     """Read and validate everything under ``content_dir``; raise ContentError listing every problem.
 
     ``read`` is called with every exercise once the files are read and validated, before the
     cross-file rules and the markup are checked (the build starts the checks' workers there).
+    ``parsing``: the deck files already being parsed beside this process (content/reading.start).
     """
     content_dir = Path(content_dir)
     if not content_dir.is_dir():
@@ -319,12 +360,18 @@ def load_course(content_dir: Path, *, read: Callable[[list[Exercise]], None] | N
     if not files:
         problems.add(SourceLocation(display_path(content_dir)), "no deck files (*.yaml) found")
     readable_decks = [f for f in files if f in ok]
-    parsed = parse_all(readable_decks, sizes)  # on both cores for a large course
-    loaded = [result for result in (_load_deck(f, problems, parsed[f]) for f in readable_decks) if result is not None]
-    if read is not None:
-        read([ex for _, exercises, _ in loaded for _, ex in exercises])
-    assets = Assets(content_dir, problems)
-    _cross_check(loaded, refs, broken_refs, assets, problems)
+    parsed = parse_all(readable_decks, sizes, parsing=parsing)  # on both cores for a large course
+    linting = _start_linting([doc for doc in parsed.values() if doc is not None])
+    try:
+        loaded = [result for result in (_load_deck(f, problems, parsed[f]) for f in readable_decks)
+                  if result is not None]
+        if read is not None:
+            read([ex for _, exercises, _ in loaded for _, ex in exercises])
+        assets = Assets(content_dir, problems)
+        _cross_check(loaded, refs, broken_refs, assets, problems, linting)
+    finally:
+        if linting is not None:
+            linting.cancel()
     problems.raise_if_any()
     assert info is not None  # a missing course.yaml is a problem raised above
     return Course(info=info, decks=tuple(deck for deck, _, _ in loaded if deck), references=refs,

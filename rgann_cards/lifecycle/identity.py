@@ -9,7 +9,7 @@ keep exactly today's values, or students lose their history.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..content.model import CourseInfo
 
@@ -19,11 +19,17 @@ REMOVED = "removed"
 def note_guid(info: CourseInfo, yaml_id: str) -> str:
     """The Anki GUID of the note with this YAML id, in the course's own namespace (rgann_cards/identity.py;
     the shipped course keeps 'rgann-cards'): frozen, students' history hangs on it."""
+    return note_guid_maker(info)(yaml_id)
+
+
+def note_guid_maker(info: CourseInfo) -> Callable[[str], str]:
+    """``note_guid`` for one course, its namespace looked up once (a package makes 10,000 of them)."""
     import genanki
 
     from ..identity import identity
 
-    return genanki.guid_for(identity(info.id).guid_namespace, yaml_id)
+    namespace = identity(info.id).guid_namespace
+    return lambda yaml_id: genanki.guid_for(namespace, yaml_id)
 
 
 def course_tag(info: CourseInfo) -> str:
