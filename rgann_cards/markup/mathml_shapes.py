@@ -9,11 +9,12 @@ converting each anew is most of a large build's MathML time. Why one template se
 - what reads a digit's value is rare: ``\\skew``'s width, a dimension (``2em``), a bold digit, a
   macro's ``#1`` (refused by the allow-list); elsewhere a number is copied into an ``<mn>``;
 - so on a shape's second formula a probe is converted: the formula with other numbers, each
-  different from the first formula's. Its MathML, cut at each ``<mn>`` that holds one of those
-  numbers, is the template, used only if, filled with the first formula's numbers, it gives that
-  formula's MathML byte for byte. A number that went anywhere but such an ``<mn>`` (an attribute,
-  a bold glyph, a computed width) would show there as a difference, since every probe number
-  differs from the first formula's. Otherwise the shape is converted formula by formula as before.
+  different from the first formula's in every digit. Its MathML, cut at each ``<mn>`` that holds
+  one of those numbers, is the template, used only if each number fills exactly one ``<mn>`` (none
+  was split, as TeX splits ``\\frac12``, or copied) and, filled with the first formula's numbers, it
+  gives that formula's MathML byte for byte. A number that went anywhere but such an ``<mn>`` (an
+  attribute, a bold glyph, a computed width) would show there as a difference, since every probe
+  digit differs from the first formula's. Otherwise the shape is converted formula by formula.
 
 The allow-list (``tex.math_problems``) still reads every formula itself.
 """
@@ -87,7 +88,10 @@ class Shapes:
             return None
         where = {marker: index for index, marker in enumerate(markers)}
         parts = re.split("<mn>(" + "|".join(map(re.escape, markers)) + ")</mn>", probe[0])
-        template = Template(parts[::2], [where[marker] for marker in parts[1::2]])
+        order = [where[marker] for marker in parts[1::2]]
+        if sorted(order) != list(range(len(markers))):  # each number in exactly one <mn>: none split, none copied
+            return None
+        template = Template(parts[::2], order)
         return template if template.fill(first_runs) == first[0] else None
 
 
@@ -96,17 +100,16 @@ def _zeros(match: re.Match) -> str:
 
 
 def _markers(runs: list[str]) -> list[str] | None:
-    """Other numbers of the same shapes, all different, each unlike the run it stands for; None if too few."""
+    """Other numbers of the same shapes, all different, each unlike the run it stands for in every
+    digit; None if there are too few. Every digit, because TeX may read a run as several numbers
+    (``\\frac12`` is ``\\frac{1}{2}``): a probe digit left in the template must differ from the
+    first formula's digit there, or the check against the first formula could not see it."""
     used: set[str] = set()
     markers = []
     for run in runs:
-        digits = run.replace(".", "")
-        for n in range(10 ** len(digits)):
-            candidate = str(n).zfill(len(digits))
-            if "." in run:
-                point = run.index(".")
-                candidate = candidate[:point] + "." + candidate[point:]
-            if candidate != run and candidate not in used:
+        for shift in range(1, 10):  # every digit moved by the same 1..9: all differ from the run's
+            candidate = "".join(c if c == "." else str((int(c) + shift) % 10) for c in run)
+            if candidate not in used:
                 break
         else:
             return None

@@ -122,7 +122,9 @@ def _width(tokens: list[str], display: bool) -> float:
             width = _width(walker.group_tokens(), display) + 0.85
         elif tok in _FONTS:
             inner = walker.group_tokens()
-            text = "".join(t for t in inner if not t.startswith("\\") or len(t) == 2)
+            # the characters it sets: a script or alignment mark is none (``\\mathbf^`` sets nothing; LaTeX
+            # refuses them in \\text, where MathJax prints them, a character too few at worst)
+            text = "".join(t for t in inner if (not t.startswith("\\") or len(t) == 2) and t not in ("^", "_", "&"))
             width = _FONTS[tok] * len(text.replace("{", "").replace("}", ""))
             if tok == "\\operatorname":
                 width += _THIN
