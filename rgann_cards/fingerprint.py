@@ -14,12 +14,12 @@ A missing or damaged record means "build"; failing to write one is not an error.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import os
 import sys
 from pathlib import Path
 
+from .libraries import version
 from .paths import templates_dir
 
 PACKAGE_DIR = Path(__file__).resolve().parent  # the code whose change must rebuild
@@ -50,13 +50,6 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _version(name: str) -> str:
-    try:
-        return importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        return "none"
-
-
 def inputs(content_dir: Path, options: dict, replaced: dict[Path, bytes] | None = None) -> str:
     """A digest of everything a build reads; ``replaced`` gives files by the bytes the build just wrote."""
     content_dir = Path(content_dir).resolve()
@@ -66,7 +59,7 @@ def inputs(content_dir: Path, options: dict, replaced: dict[Path, bytes] | None 
     state = {
         "format": FORMAT, "python": sys.version, "options": options,
         "content": sorted(content.items()), "templates": _tree(templates_dir()), "code": _tree(PACKAGE_DIR, "*.py"),
-        "libraries": {name: _version(name) for name in _LIBRARIES},
+        "libraries": {name: version(name) for name in _LIBRARIES},
         "environment": {name: os.environ.get(name) for name in _ENVIRONMENT},
     }
     return _digest(json.dumps(state, sort_keys=True, default=str).encode())

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.metadata
 import json
 import os
 from pathlib import Path
@@ -94,10 +93,6 @@ def _source_digest(name: str) -> bytes:
 @functools.cache
 def _versions() -> str:
     """SymPy and NumPy versions, from the installed metadata (importing them would cost a second)."""
-    def version(name: str) -> str:
-        try:
-            return importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            return "none"
+    from ..libraries import version
 
     return f"sympy={version('sympy')} numpy={version('numpy')}"

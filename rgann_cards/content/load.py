@@ -186,9 +186,6 @@ def _cross_check(
 
     ``linting``: the text fields already being linted beside this process (``_start_linting``).
     """
-    from ..checks.expr_syntax import ExprError, check_syntax
-    from ..checks.registry import RegistryError, check_params, known_functions
-    functions = known_functions()
     # Where things are is kept as (document, path) and made a SourceLocation only for a message:
     # a large course has over 100,000 of them, and almost none is ever shown.
     seen_ids: dict[str, tuple[SourceDoc, Path_]] = {}
@@ -206,8 +203,23 @@ def _cross_check(
         if name is not None:  # check_figure has nothing to say of no figure
             assets.check_figure(doc.loc(path + ("figure",)), name)
 
+    def named_check(doc: SourceDoc, path: Path_, check) -> None:
+        # the registry reads every check module's source: only a course that names a check pays for it
+        from ..checks.registry import RegistryError, check_params, known_functions
+
+        functions = known_functions()
+        if check.function not in functions:
+            problems.add(doc.loc(path + ("function",)), unknown_check(check.function, functions))
+            return
+        try:
+            check_params(check.function, check.params)
+        except RegistryError as exc:
+            problems.add(doc.loc(path + ("params",)), str(exc))
+
     def check_expression(doc: SourceDoc, path: Path_, check) -> None:
         # Only the syntax: evaluating needs SymPy, which lint does not load.
+        from ..checks.expr_syntax import ExprError, check_syntax
+
         for field in ("expr", "equals"):
             text = getattr(check, field)
             if isinstance(text, str):
@@ -248,14 +260,8 @@ def _cross_check(
             for k, check in enumerate(ex.checks):
                 if check.function is None:
                     check_expression(doc, at + ("checks", k), check)
-                    continue
-                if check.function not in functions:
-                    problems.add(doc.loc(at + ("checks", k, "function")), unknown_check(check.function, functions))
-                    continue
-                try:
-                    check_params(check.function, check.params)
-                except RegistryError as exc:
-                    problems.add(doc.loc(at + ("checks", k, "params")), str(exc))
+                else:
+                    named_check(doc, at + ("checks", k), check)
             check_plain(doc, at + ("label",), ex.label)
             for j, source in enumerate(ex.sources):
                 check_plain(doc, at + ("sources", j), source)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib
-import importlib.metadata
 import importlib.util
 import io
 import json
@@ -243,4 +242,6 @@ def _read(path) -> str:
 
 @functools.cache
 def _library_versions() -> str:
-    return " ".join(f"{lib}={importlib.metadata.version(lib)}" for lib in ("matplotlib", "numpy"))
+    from ..libraries import version
+
+    return " ".join(f"{lib}={version(lib)}" for lib in ("matplotlib", "numpy"))
