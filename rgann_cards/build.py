@@ -141,12 +141,19 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
         warnings = [Problem(SourceLocation(*w[:3]), w[3]) for w in summary["warnings"]]
         return BuildReport(None, None, outputs=[Path(dist_dir) / name for name in summary["outputs"]],
                            warnings=warnings, up_to_date=True, summary=summary)
+    from .checks.cache import is_empty
     from .content import reading
 
-    # A large course's files are parsed beside this process from now on, while it imports the rest.
-    parsing = reading.start(Path(content_dir))
+    # The checks' fork server loads SymPy and NumPy on the other core while this process loads the
+    # course: at once when no check result is cached and the course seems to have checks, else as
+    # soon as the exercises are read and some check turns out not to be cached (none: no server).
+    checking = is_empty() and _mentions_checks(Path(content_dir))
+    # Else the other core parses the course from now on, while this process imports the rest, and
+    # lints it (a large course's files are parsed beside this process either way).
+    parsing = reading.start(Path(content_dir), lint=not checking)
     try:
-        return _build(content_dir, dist_dir, targets, cache_dir, strict, write_lock, state_dir, options, parsing)
+        return _build(content_dir, dist_dir, targets, cache_dir, strict, write_lock, state_dir, options, parsing,
+                      checking)
     finally:
         if parsing is not None:
             parsing.close()
@@ -171,16 +178,14 @@ def _long_lived():
 
 
 def _build(content_dir: Path, dist_dir: Path, targets: tuple[str, ...], cache_dir: Path | None, strict: bool,
-           write_lock: bool, state_dir: Path | None, options: dict, parsing) -> BuildReport:
-    from .checks.cache import is_empty
-    from .checks.runner import start_server
+           write_lock: bool, state_dir: Path | None, options: dict, parsing, checking: bool) -> BuildReport:
+    def start_server() -> None:
+        from .checks.runner import start_server
 
-    # The checks' fork server loads SymPy and NumPy on the other core while this process loads the
-    # course: at once when no check result is cached and the course seems to have checks, else as
-    # soon as the exercises are read and some check turns out not to be cached (none: no server).
-    # A course without checks must not pay for it: the other core lints half its fields. At once
-    # means before anything imports pydantic (checks.verify does), so the other core starts early.
-    if is_empty() and _mentions_checks(Path(content_dir)):
+        start_server()
+
+    # At once means before anything imports pydantic (checks.verify does), so the other core starts early.
+    if checking:
         start_server()
     from .checks.verify import will_run
     from . import markup

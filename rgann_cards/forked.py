@@ -19,9 +19,10 @@ import gc
 import os
 import pickle
 import signal
+import struct
 import sys
 import threading
-from typing import Callable, Generic, TypeVar
+from typing import Callable, Generic, Iterator, TypeVar
 
 T = TypeVar("T")
 I = TypeVar("I")
@@ -105,14 +106,16 @@ class Beside(Generic[T]):
             os.close(reader)
             code = 1
             try:
-                result = self._work()
                 with os.fdopen(writer, "wb") as out:
-                    pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+                    self._send(out)
                 code = 0
             finally:
                 os._exit(code)  # never return into the parent's code, never run its exit handlers
         os.close(writer)
         self._pid, self._reader = pid, reader
+
+    def _send(self, out) -> None:
+        pickle.dump(self._work(), out, protocol=pickle.HIGHEST_PROTOCOL)
 
     def result(self) -> T:
         """The child's result; the work done here instead if there was no child or it failed."""
@@ -164,3 +167,60 @@ class Beside(Generic[T]):
 
     def __exit__(self, *exc) -> None:
         self.cancel()
+
+
+class Lost(Exception):
+    """A Stream's child ended before it sent the message asked for."""
+
+
+class Stream(Beside):
+    """A forked child that sends several results, one at a time as it has them: ``work()`` is a
+    generator, and ``receive()`` gives its next item here (or raises Lost), so this process can use
+    the first while the child computes the next. Nothing is ever done here in the child's place:
+    the caller does what a Lost message would have brought.
+
+    A pipe holds 64 KiB: a child that sent a large result through it would wait until this process
+    read it, however busy this process is elsewhere. So each result goes into an anonymous file in
+    memory (memfd) instead, and the pipe carries only where it is.
+    """
+
+    _NOTICE = struct.Struct("=QQ")  # start and length of a result in the file
+
+    def __init__(self, work: Callable[[], Iterator], *, fork: bool | None = None):
+        self._store = -1
+        if fork if fork is not None else can_fork():
+            self._store = os.memfd_create("rgann-cards-result", os.MFD_CLOEXEC)
+        super().__init__(work, fork=fork)
+
+    def _send(self, out) -> None:
+        with open(f"/proc/self/fd/{self._store}", "wb") as store:  # its own offset: the parent reads meanwhile
+            for item in self._work():
+                start = store.tell()
+                pickle.dump(item, store, protocol=pickle.HIGHEST_PROTOCOL)
+                store.flush()
+                out.write(self._NOTICE.pack(start, store.tell() - start))
+                out.flush()  # the parent may be waiting for it
+
+    def receive(self):
+        if not self._pid:
+            raise Lost("no child")
+        try:
+            notice = os.read(self._reader, self._NOTICE.size)
+            if len(notice) != self._NOTICE.size:
+                raise EOFError
+            start, length = self._NOTICE.unpack(notice)
+            with open(f"/proc/self/fd/{self._store}", "rb") as store:
+                store.seek(start)
+                item = pickle.load(store)  # streamed from the file: never held here as bytes
+                if store.tell() != start + length:
+                    raise pickle.UnpicklingError("the result is not where the notice says")
+            return item
+        except (EOFError, OSError, pickle.UnpicklingError):
+            self.cancel()
+            raise Lost("the child ended early") from None
+
+    def cancel(self) -> None:
+        super().cancel()
+        if self._store >= 0:
+            os.close(self._store)
+            self._store = -1

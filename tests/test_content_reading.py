@@ -100,3 +100,51 @@ def test_a_parsing_nobody_asks_for_stops_its_child(tmp_path, monkeypatch):
     parsing.close()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, 0)  # already reaped: nothing left behind
+
+
+def _lint_errors(content: Path) -> Path:
+    deck = content / "sheet02" / "task04-gans.yaml"
+    text = deck.read_text("utf-8").replace("question: ", "question: broken $\\frac{a$ braces and ", 1)
+    deck.write_text(text.replace("front: ", "front: a stray $ dollar, ", 1), "utf-8")
+    return content
+
+
+def _problems_with(content: Path, parsing) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        load_course(content, parsing=parsing)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_the_child_that_parsed_goes_on_to_lint_and_finds_what_a_serial_load_finds(tmp_path, monkeypatch):
+    from rgann_cards.markup import batch
+
+    content = _lint_errors(_course(tmp_path))
+    serial = _problems(content)
+    assert any("unbalanced braces" in p for p in serial) and any("stray '$'" in p for p in serial)
+    joined = []
+    real = batch.Linting.__init__
+    monkeypatch.setattr(batch.Linting, "__init__",
+                        lambda self, *a, **k: joined.append(k.get("tickets") is not None) or real(self, *a, **k))
+    monkeypatch.setattr(forked, "can_fork", lambda: True)
+    parsing = reading.start(content, lint=True)  # any size: the other core is idle while the build imports
+    assert parsing is not None
+    assert _problems_with(content, parsing) == serial
+    assert joined == [True]  # this process joined the child's linting; no second child was forked
+    good = _course(tmp_path / "good")
+    assert load_course(good, parsing=reading.start(good, lint=True)) == load_course(good)
+
+
+def test_a_child_that_dies_while_it_lints_leaves_the_fields_to_this_process(tmp_path, monkeypatch):
+    from rgann_cards.markup import batch
+
+    content = _lint_errors(_course(tmp_path))
+    serial = _problems(content)
+    real = batch.lint_beside
+
+    def dies(*args):
+        os._exit(3)
+
+    monkeypatch.setattr(batch, "lint_beside", dies)
+    monkeypatch.setattr(forked, "can_fork", lambda: True)
+    assert _problems_with(content, reading.start(content, lint=True)) == serial
+    monkeypatch.setattr(batch, "lint_beside", real)

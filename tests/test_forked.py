@@ -104,3 +104,37 @@ def test_tickets_give_each_part_to_exactly_one_process():
     assert their and len(mine) > len(their)
     with pytest.raises(ValueError):
         forked.Tickets(forked.Tickets.LIMIT + 1)
+
+
+def test_a_stream_sends_its_results_in_order_and_never_waits_for_this_process(tmp_path):
+    marker = tmp_path / "second"
+    large = "x" * (4 << 20)  # far more than a pipe holds
+
+    def work():
+        yield large
+        marker.write_text("the child went on before the first result was read")
+        yield [1, 2, 3]
+
+    with forked.Stream(work, fork=True) as child:
+        deadline = time.monotonic() + 20
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert marker.exists()
+        assert child.receive() == large
+        assert child.receive() == [1, 2, 3]
+        with pytest.raises(forked.Lost):
+            child.receive()
+
+
+def test_a_stream_whose_child_dies_is_lost_after_what_it_sent():
+    def work():
+        yield "first"
+        os._exit(3)
+
+    with forked.Stream(work, fork=True) as child:
+        assert child.receive() == "first"
+        with pytest.raises(forked.Lost):
+            child.receive()
+    with forked.Stream(lambda: iter(["never"]), fork=False) as nobody:
+        with pytest.raises(forked.Lost):
+            nobody.receive()

@@ -11,6 +11,7 @@ from ..markup.tex import forbidden
 from ..errors import ContentError, ProblemCollector, SourceLocation, display_path, excerpt
 from ..markup import batch
 from .assets import Assets
+from . import fields
 from .charset import IDENTIFYING_FIELDS, PATTERNED_FIELDS, describe
 from .files import COURSE_FILE, MAX_COURSE_BYTES, REFERENCES_FILE, course_deck_files, readable, size_text
 from .length import over_budget
@@ -229,11 +230,11 @@ def _cross_check(
                     problems.add(doc.loc(path + (field,)), f"invalid expression in '{field}': {exc}")
 
     # Text fields are linted together at the end (markup/batch.py: on both cores for a large course).
-    fields: list[tuple[tuple[SourceDoc, Path_], tuple[str, bool, bool]]] = []
+    texts: list[tuple[tuple[SourceDoc, Path_], tuple[str, bool, bool]]] = []
 
     def check_markup(doc: SourceDoc, path: Path_, text: str | None, cloze: bool = False,
                      printed: bool = False) -> None:
-        fields.append(((doc, path), (text or "", cloze, printed)))
+        texts.append(((doc, path), (text or "", cloze, printed)))
         if text and "![" in text:  # check_images has nothing to say of a text without an image
             assets.check_images(doc.loc(path), text)
 
@@ -274,10 +275,10 @@ def _cross_check(
                 card_at = at + ("cards", k)
                 claim_id(card.id, doc, card_at + ("id",))
                 check_figure(doc, card_at, card.figure)
-            for below, text, cloze, printed in text_fields(ex, getattr):
+            for below, text, cloze, printed in fields.text_fields(ex, getattr):
                 check_markup(doc, at + below, text, cloze, printed)
     # MathJax never breaks an inline formula: a wide one (a warning) makes a phone scroll sideways
-    for ((doc, path), _), (errors, warnings) in zip(fields, batch.lint([field for _, field in fields],
+    for ((doc, path), _), (errors, warnings) in zip(texts, batch.lint([field for _, field in texts],
                                                                        started=linting)):
         for message in errors:
             problems.add(doc.loc(path), message)
@@ -285,45 +286,13 @@ def _cross_check(
             problems.warn(doc.loc(path), message)
 
 
-def text_fields(exercise, get: Callable[[Any, str], Any]):
-    """Every Markdown field of an exercise, as (path below it, text, cloze, printed): of a validated
-    one (``get=getattr``), or of one as its file spells it (``get=_spelled``)."""
-    for field in ("question", "model_answer", "answer"):  # the printed pages show these: MathML as well
-        yield (field,), get(exercise, field), False, True
-    for j, point in enumerate(_listed(get(exercise, "key_points"))):
-        yield ("key_points", j), point, False, True
-    for k, check in enumerate(_listed(get(exercise, "checks"))):
-        yield ("checks", k, "claim_md"), get(check, "claim_md"), False, True
-    for k, card in enumerate(_listed(get(exercise, "cards"))):
-        for field in ("front", "back", "extra"):
-            yield ("cards", k, field), get(card, field), False, False
-        yield ("cards", k, "cloze"), get(card, "cloze"), True, False
-
-
-def _listed(value) -> list | tuple:
-    return value if isinstance(value, (list, tuple)) else ()
-
-
-def _spelled(mapping, key: str):
-    return mapping.get(key) if isinstance(mapping, dict) else None
-
-
 def _start_linting(docs: list[SourceDoc]) -> batch.Linting | None:
-    """A large course's text fields, linted beside this process from before they are validated: as
-    the files spell them (what validation accepts is the same text, strict models change nothing;
-    a field that differs after all is linted when the validated ones are)."""
-    exercises = [ex for doc in docs if isinstance(doc.data, dict)
-                 for ex in _listed(doc.data.get("exercises")) if isinstance(ex, dict)]
-    estimate = sum(5 + 4 * len(_listed(ex.get("cards"))) for ex in exercises)  # fields, roughly
-    if estimate < batch.MIN_PARALLEL or not forked.can_fork():
+    """A large course's text fields, linted beside this process from before they are validated
+    (content/fields.py)."""
+    exercises = fields.spelled_exercises([doc.data for doc in docs])
+    if fields.estimate(exercises) < batch.MIN_PARALLEL or not forked.can_fork():
         return None
-    parts = forked.parts(exercises, forked.Tickets.LIMIT)
-
-    def part(i: int) -> list[batch.Field]:
-        return [(text or "", cloze, printed) for ex in parts[i] for _, text, cloze, printed in text_fields(ex, _spelled)
-                if text is None or isinstance(text, str)]
-
-    return batch.Linting(part, len(parts))
+    return batch.Linting(*fields.parts(exercises))
 
 
 def unknown_check(name: str, functions: set[str]) -> str:
@@ -367,7 +336,8 @@ def load_course(content_dir: Path, *, read: Callable[[list[Exercise]], None] | N
         problems.add(SourceLocation(display_path(content_dir)), "no deck files (*.yaml) found")
     readable_decks = [f for f in files if f in ok]
     parsed = parse_all(readable_decks, sizes, parsing=parsing)  # on both cores for a large course
-    linting = _start_linting([doc for doc in parsed.values() if doc is not None])
+    linting = (parsing.linting() if parsing is not None else None) \
+        or _start_linting([doc for doc in parsed.values() if doc is not None])
     try:
         loaded = [result for result in (_load_deck(f, problems, parsed[f]) for f in readable_decks)
                   if result is not None]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import forked
+from . import fields
 from ..errors import ContentError, ProblemCollector, display_path
 
 if TYPE_CHECKING:  # read_yaml needs PyYAML: the child imports it while this process imports the rest
@@ -26,40 +27,89 @@ MIN_PARALLEL_BYTES = 1_000_000
 
 
 class Parsing:
-    """Deck files being parsed by a forked child; ``docs`` parses along here and collects the child's."""
+    """Deck files being parsed by a forked child; ``docs`` parses along here and collects the child's.
 
-    def __init__(self, paths: list[Path], sizes: dict[Path, int]):
+    With ``lint``, the child goes on to lint the text fields of the files it parsed (content/
+    fields.py, markup/batch.py) while this process validates them: ``linting`` joins in.
+    """
+
+    def __init__(self, paths: list[Path], sizes: dict[Path, int], *, lint: bool = False):
         order = sorted(paths, key=lambda p: -(sizes.get(p) or 0))  # large files first: the last ones are short
         self._parts = forked.parts(order, forked.Tickets.LIMIT)
         self._tickets = forked.Tickets(len(self._parts))
-        self._child = forked.Beside(self._theirs, fork=True)
+        self._lint_tickets = forked.Tickets(forked.Tickets.LIMIT) if lint else None
+        self._theirs_parsed: list[SourceDoc] | None = None  # what the child parsed, in its order
+        self._mine_parsed: list[SourceDoc] = []
+        self._child = forked.Stream(self._theirs, fork=True)
 
-    def _theirs(self) -> list[tuple[int, list[tuple | None]]]:
+    def _theirs(self):
+        taken = [(i, [_parse(path) for path in self._parts[i]]) for i in self._tickets]
         # plain tuples unpickle in 60 % of a dataclass's time (30 ms instead of 50 at 10,000 notes)
-        return [(i, [_plain(_parse(path)) for path in self._parts[i]]) for i in self._tickets]
+        yield [(i, [_plain(doc) for doc in docs]) for i, docs in taken]
+        if self._lint_tickets is not None:
+            from .. import markup
+            from ..markup import batch
 
-    def docs(self) -> dict[Path, SourceDoc | None]:
-        """Every file's SourceDoc (None where read_yaml raised), in no particular order; a file the
-        child took but never sent back is missing (the caller parses it)."""
+            markup.forget()  # this child's caches hold only what it sends back
+            part, count = fields.parts(fields.spelled_exercises([d.data for _, docs in taken for d in docs if d]))
+            yield batch.lint_beside(part, count, self._lint_tickets, (set(), set()))
+
+    def docs(self, paths: list[Path]) -> dict[Path, SourceDoc | None]:
+        """Each path's SourceDoc (None where read_yaml raised): the child's, and the rest parsed here
+        (what the child never sent, and what it was not given)."""
         from .yamlsource import SourceDoc
 
+        done = {}
         try:
-            done = {path: _parse(path) for i in self._tickets for path in self._parts[i]}
-            # if the child failed, result() runs _theirs here: every ticket is taken by then, so it adds nothing
-            for i, rows in self._child.result():
-                done.update((path, None if row is None else SourceDoc(*row)) for path, row in zip(self._parts[i], rows))
-            return done
-        finally:
+            for i in self._tickets:
+                done.update((path, _parse(path)) for path in self._parts[i])
+            theirs = self._child.receive()
+        except forked.Lost:  # what it took is parsed here
             self.close()
+            theirs = []
+        except BaseException:
+            self.close()
+            raise
+        else:
+            self._theirs_parsed = []
+        for i, rows in theirs:
+            for path, row in zip(self._parts[i], rows):
+                doc = done[path] = None if row is None else SourceDoc(*row)
+                if doc is not None:
+                    self._theirs_parsed.append(doc)
+        if self._lint_tickets is None:
+            self.close()
+        for path in paths:
+            if path not in done:
+                done[path] = _parse(path)
+        theirs_ids = {id(doc) for doc in self._theirs_parsed or ()}
+        self._mine_parsed = [doc for path in paths if (doc := done[path]) is not None and id(doc) not in theirs_ids]
+        return {path: done[path] for path in paths}
+
+    def linting(self):
+        """The child's linting of the files it parsed, which this process joins (None without one):
+        the files parsed here are linted here first, while the child works on its own."""
+        from ..markup import batch
+
+        if self._lint_tickets is None or self._theirs_parsed is None:
+            return None
+        part, count = fields.parts(fields.spelled_exercises([doc.data for doc in self._theirs_parsed]))
+        mine = fields.spelled_fields(fields.spelled_exercises([doc.data for doc in self._mine_parsed]))
+        return batch.Linting(part, count, tickets=self._lint_tickets, receive=self._child.receive,
+                             stop=self.close, mine=mine)
 
     def close(self) -> None:
         """Stop the child if it still runs (the load gave up before it needed the documents)."""
         self._child.cancel()
         self._tickets.close()
+        if self._lint_tickets is not None:
+            self._lint_tickets.close()
 
 
-def start(content_dir: Path) -> Parsing | None:
-    """Start parsing a large course's deck files beside this process (None: a small one, or no fork).
+def start(content_dir: Path, *, lint: bool = False) -> Parsing | None:
+    """Start parsing a large course's deck files beside this process (None: a small one, or no fork);
+    with ``lint``, any course's, and linting them after: the other core is idle while this process
+    imports what loading needs (a build whose checks start their workers gives it to them instead).
 
     The files are the loader's own (content/files.py), refused by the same rules; whatever is
     refused or unreadable here the loader finds and reports itself.
@@ -77,9 +127,9 @@ def start(content_dir: Path) -> Parsing | None:
             continue
         if size is not None:
             sizes[path] = size
-    if sum(sizes.values()) < MIN_PARALLEL_BYTES:
+    if not sizes or (not lint and sum(sizes.values()) < MIN_PARALLEL_BYTES):
         return None
-    return Parsing(list(sizes), sizes)
+    return Parsing(list(sizes), sizes, lint=lint)
 
 
 def parse_all(paths: list[Path], sizes: dict[Path, int], *, parallel: bool | None = None,
@@ -93,8 +143,7 @@ def parse_all(paths: list[Path], sizes: dict[Path, int], *, parallel: bool | Non
             parallel = sum(sizes.get(p) or 0 for p in paths) >= MIN_PARALLEL_BYTES and forked.can_fork()
         if parallel:
             parsing = Parsing(paths, sizes)
-    done = parsing.docs() if parsing is not None else {}
-    return {path: done[path] if path in done else _parse(path) for path in paths}
+    return parsing.docs(paths) if parsing is not None else {path: _parse(path) for path in paths}
 
 
 def _plain(doc: SourceDoc | None) -> tuple | None:

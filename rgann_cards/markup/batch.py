@@ -56,27 +56,37 @@ def lint(fields: list[Field], *, parallel: bool | None = None, started: Linting 
 
 class Linting:
     """Parts of the fields (``part(i)`` for i < ``count``) linted by a forked child and by this
-    process in turn; ``finish`` lints along here and collects what the child found."""
+    process in turn; ``finish`` lints along here and collects what the child found.
 
-    def __init__(self, part: Callable[[int], list[Field]], count: int):
-        self._part = part
-        self._tickets = forked.Tickets(count)
-        self._parsed_before, self._converted_before = set(markdown._PARSED), set(mathml._CONVERTED)
-        self._child = forked.Beside(self._theirs, fork=True)
+    Without ``tickets``, a child is forked for it. With them, the child already runs (content/
+    reading.py's, which lints once it has parsed): ``receive`` gets its ``lint_beside`` message
+    and ``stop`` ends it. ``mine``: fields only this process has, linted here first.
+    """
 
-    def _theirs(self):
-        taken, done = _lint_parts(self._part, self._tickets)
-        # only what found something travels back (most fields are clean), and which parts were taken
-        return (taken, {field: result for field, result in done.items() if result != ([], [])},
-                markdown.parses_since(self._parsed_before),
-                {k: v for k, v in mathml._CONVERTED.items() if k not in self._converted_before})
+    def __init__(self, part: Callable[[int], list[Field]], count: int, *, tickets: forked.Tickets | None = None,
+                 receive: Callable[[], tuple] | None = None, stop: Callable[[], None] | None = None,
+                 mine: list[Field] = ()):
+        self._part, self._count, self._mine = part, count, list(mine)
+        if tickets is None:
+            self._tickets = forked.Tickets(count)
+            before = set(markdown._PARSED), set(mathml._CONVERTED)
+            child = forked.Stream(lambda: iter([lint_beside(part, count, self._tickets, before)]), fork=True)
+            self._receive, self._stop = child.receive, child.cancel
+        else:
+            self._tickets, self._receive, self._stop = tickets, receive, stop
 
     def finish(self) -> dict[Field, Result]:
         """The result of every field of every part that was linted (here or beside)."""
+        done: dict[Field, Result] = {}
         try:
-            _, done = _lint_parts(self._part, self._tickets)
-            # if the child failed, result() runs _theirs here: every ticket is taken by then, so it adds nothing
-            parts, found, parsed, converted = self._child.result()
+            for field in self._mine:  # while the child works on the parts
+                if field not in done:
+                    done[field] = _one(*field)
+            _lint_parts(self._part, self._count, self._tickets, done)
+            try:
+                parts, found, parsed, converted = self._receive()
+            except forked.Lost:  # the child failed: what it took is linted by the caller
+                parts, found, parsed, converted = [], {}, [], {}
         finally:
             self.cancel()
         for i in parts:
@@ -88,20 +98,34 @@ class Linting:
 
     def cancel(self) -> None:
         """Stop the child if it still runs (the load gave up before it needed the results)."""
-        self._child.cancel()
+        self._stop()
         self._tickets.close()
 
 
-def _lint_parts(part: Callable[[int], list[Field]], tickets: forked.Tickets) -> tuple[list[int], dict[Field, Result]]:
-    """Parts taken until none is left: their numbers, and each field's result (each field once)."""
-    taken: list[int] = []
+def lint_beside(part: Callable[[int], list[Field]], count: int, tickets: forked.Tickets,
+                before: tuple[set, set]) -> tuple:
+    """A child's share: parts taken until none is left. What it sends back: the parts it took, what
+    found something (most fields are clean), and the parses and conversions it made since ``before``."""
     done: dict[Field, Result] = {}
+    taken = _lint_parts(part, count, tickets, done)
+    parsed_before, converted_before = before
+    return (taken, {field: result for field, result in done.items() if result != ([], [])},
+            markdown.parses_since(parsed_before),
+            {k: v for k, v in mathml._CONVERTED.items() if k not in converted_before})
+
+
+def _lint_parts(part: Callable[[int], list[Field]], count: int, tickets: forked.Tickets,
+                done: dict[Field, Result]) -> list[int]:
+    """Parts taken until none is left, each field's result put in ``done`` (each field once); their numbers."""
+    taken: list[int] = []
     for i in tickets:
+        if i >= count:  # a child's tickets are made before it knows how many parts there will be
+            continue
         taken.append(i)
         for field in part(i):
             if field not in done:
                 done[field] = _one(*field)
-    return taken, done
+    return taken
 
 
 def _one(text: str, cloze: bool, printed: bool) -> Result:

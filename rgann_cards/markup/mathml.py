@@ -19,9 +19,6 @@ import re
 from html import escape
 from xml.etree.ElementTree import Element
 
-from latex2mathml.converter import convert_to_element
-
-from .mathml_fixes import fix
 from .mathml_shapes import Shapes
 from .tex import math_problems
 
@@ -86,6 +83,12 @@ def _convert(latex: str, display: bool) -> tuple[str, tuple[str, ...]]:
     found = math_problems(latex)
     if found:
         return "", tuple(found)
+    # latex2mathml costs 25 ms to import: a process that converts nothing (a build's parent, whose
+    # pages are made from conversions done beside it) never loads it
+    from latex2mathml.converter import convert_to_element
+
+    from .mathml_fixes import fix
+
     try:
         tree = convert_to_element(_rewrite(latex), display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises its own error types, and at times IndexError/StopIteration
