@@ -79,11 +79,13 @@ class Parsing:
                     self._theirs_parsed.append(doc)
         if self._lint_tickets is None:
             self.close()
+            self._theirs_parsed = None
         for path in paths:
             if path not in done:
                 done[path] = _parse(path)
-        theirs_ids = {id(doc) for doc in self._theirs_parsed or ()}
-        self._mine_parsed = [doc for path in paths if (doc := done[path]) is not None and id(doc) not in theirs_ids]
+        if self._theirs_parsed is not None:  # the child lints its own: this process lints the rest
+            theirs_ids = {id(doc) for doc in self._theirs_parsed}
+            self._mine_parsed = [doc for path in paths if (doc := done[path]) is not None and id(doc) not in theirs_ids]
         return {path: done[path] for path in paths}
 
     def linting(self):
@@ -95,6 +97,7 @@ class Parsing:
             return None
         part, count = fields.parts(fields.spelled_exercises([doc.data for doc in self._theirs_parsed]))
         mine = fields.spelled_fields(fields.spelled_exercises([doc.data for doc in self._mine_parsed]))
+        self._theirs_parsed = self._mine_parsed = None  # the documents are the loader's now (memory)
         return batch.Linting(part, count, tickets=self._lint_tickets, receive=self._child.receive,
                              stop=self.close, mine=mine)
 
