@@ -1,4 +1,4 @@
-"""Every deck file parsed (read_yaml), on both cores for a large course.
+"""Every deck file parsed (read_yaml), on both cores, and then linted there too.
 
 Parsing is the one step of loading that needs nothing but the file, and at 10,000 notes it is
 a quarter of a second. So a build starts it first (``start``): a forked child (forked.py) begins
@@ -8,6 +8,11 @@ neither waits for the other. The child sends back each SourceDoc's fields as a p
 file it could not parse, or never got to (it died), this process parses itself, and a file that
 fails raises the same ContentError a serial load would, in file order. So the documents, the
 errors and their order never depend on the split.
+
+With ``lint`` (a build whose checks do not want the other core) the child goes on to lint the
+fields of the files it parsed, as the files spell them (content/fields.py), while this process
+validates them; ``linting`` joins in (markup/batch.py). Any course gets this child then, not only
+a large one: the other core would be idle while this process imports.
 """
 
 from __future__ import annotations
@@ -28,10 +33,7 @@ MIN_PARALLEL_BYTES = 1_000_000
 
 class Parsing:
     """Deck files being parsed by a forked child; ``docs`` parses along here and collects the child's.
-
-    With ``lint``, the child goes on to lint the text fields of the files it parsed (content/
-    fields.py, markup/batch.py) while this process validates them: ``linting`` joins in.
-    """
+    With ``lint``, the child lints them next, and ``linting`` joins in."""
 
     def __init__(self, paths: list[Path], sizes: dict[Path, int], *, lint: bool = False):
         order = sorted(paths, key=lambda p: -(sizes.get(p) or 0))  # large files first: the last ones are short
