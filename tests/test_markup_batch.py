@@ -26,6 +26,9 @@ FIELDS = [
 
 def _state():
     parsed = {key: (p.printed, dict(p.rendered)) for key, p in markdown._PARSED.items()}
+    # a field no page prints comes back from the child as its Anki HTML alone: all that is asked of it
+    parsed.update({key: (False, {(markdown.anki_math, None): html}) for key, html in markdown._ANKI_ONLY.items()
+                   if key not in parsed})
     return parsed, dict(mathml._CONVERTED)
 
 

@@ -123,6 +123,9 @@ class _Parsed:
 # (text, cloze) -> _Parsed: every field is parsed once per build (lint, then every output).
 # No cap: forget() empties it when the next course is loaded.
 _PARSED: dict[tuple[str, bool], _Parsed] = {}
+# (text, cloze) -> Anki HTML of a field no page prints, linted by another process (adopt_parses):
+# its Anki HTML is all this process will ask of it.
+_ANKI_ONLY: dict[tuple[str, bool], str] = {}
 
 
 def forget() -> None:
@@ -130,6 +133,7 @@ def forget() -> None:
     from . import mathml
 
     _PARSED.clear()
+    _ANKI_ONLY.clear()
     mathml.forget()
 
 
@@ -184,14 +188,25 @@ def settle(text: str, *, cloze: bool = False) -> None:
 
 def parses_since(before: set) -> list[tuple]:
     """This build's parses not in ``before``, as plain tuples (cheap to pickle): what another
-    process needs to render them (markdown-it tokens are left out: large to send, cheap to re-make)."""
-    return [(key, p.body, [(c.number, c.content, c.hint) for c in p.clozes], p.stray, p.pieces, p.printed,
+    process needs to render them (markdown-it tokens are left out: large to send, cheap to re-make).
+    A field no page prints sends only its Anki HTML, the one thing asked of it later."""
+    return [(key, p.rendered[(anki_math, None)]) if not p.printed and (anki_math, None) in p.rendered else
+            (key, p.body, [(c.number, c.content, c.hint) for c in p.clozes], p.stray, p.pieces, p.printed,
              p.rendered.get((anki_math, None))) for key, p in _PARSED.items() if key not in before]
 
 
 def adopt_parses(rows: list[tuple]) -> None:
     """Parses made by another process (``parses_since``) join this one's, as if made here."""
-    for key, body, clozes, stray, pieces, printed, anki_html in rows:
+    for row in rows:
+        if len(row) == 2:
+            key, anki_html = row
+            here = _PARSED.get(key)
+            if here is None:
+                _ANKI_ONLY.setdefault(key, anki_html)
+            else:
+                here.rendered.setdefault((anki_math, None), anki_html)
+            continue
+        key, body, clozes, stray, pieces, printed, anki_html = row
         here = _PARSED.get(key)
         if here is None:
             here = _PARSED[key] = _Parsed(body, [Cloze(*c) for c in clozes], None, stray, pieces=pieces)
@@ -222,6 +237,10 @@ def render(text: str, target: MathRenderer = anki_math, *, cloze: bool = False,
     With ``sanitize``, the fragment is sanitized before the math is inserted (the math renderer
     builds its output from an allow-list; re-parsing it would be wasted work).
     """
+    if target is anki_math and sanitize is None:
+        html = _ANKI_ONLY.get((text, cloze))
+        if html is not None:
+            return html
     parsed = _parse(text, cloze)
     key = (target, sanitize)
     if key not in parsed.rendered:
