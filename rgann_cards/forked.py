@@ -59,13 +59,25 @@ class Tickets:
     def __init__(self, count: int):
         if not 0 <= count <= self.LIMIT:
             raise ValueError(f"1..{self.LIMIT} parts, not {count}")
-        self._reader, writer = os.pipe()
+        self._local: list[int] = []
+        try:
+            self._reader, writer = os.pipe()
+        except OSError:  # no descriptor left: this process takes every part, and no child is forked
+            self._reader, self._local = -1, list(range(count - 1, -1, -1))
+            return
         try:
             os.write(writer, bytes(range(count)))  # far below a pipe's capacity: never blocks
         finally:
             os.close(writer)  # once every part is taken, a read finds the end
 
+    @property
+    def shared(self) -> bool:
+        """Whether a forked child can take parts too (fork only then)."""
+        return self._reader >= 0
+
     def __iter__(self):
+        while self._local:
+            yield self._local.pop()
         while self._reader >= 0:
             taken = os.read(self._reader, 1)
             if not taken:
@@ -94,11 +106,20 @@ class Beside(Generic[T]):
             self._start()
 
     def _start(self) -> None:
-        reader, writer = os.pipe()
+        try:
+            reader, writer = os.pipe()
+        except OSError:  # no descriptor left: the work is done here
+            return
         # Frozen, the parent's objects are never visited by the child's garbage collector, which
         # would otherwise copy every page of the heap it inherited (copy-on-write) just to scan it.
         gc.freeze()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process or memory left for a child: the work is done here
+            gc.unfreeze()
+            os.close(reader)
+            os.close(writer)
+            return
         if pid:
             gc.unfreeze()
         if pid == 0:  # the child: the work, its result, then gone without cleanup
@@ -189,8 +210,12 @@ class Stream(Beside):
 
     def __init__(self, work: Callable[[], Iterator], *, fork: bool | None = None):
         self._store = -1
-        if fork if fork is not None else can_fork():
-            self._store = os.memfd_create("rgann-cards-result", os.MFD_CLOEXEC)
+        fork = fork if fork is not None else can_fork()
+        if fork:
+            try:
+                self._store = os.memfd_create("rgann-cards-result", os.MFD_CLOEXEC)
+            except (OSError, AttributeError):  # no memfd (or no descriptor left): no child
+                fork = False
         super().__init__(work, fork=fork)
 
     def _send(self, out) -> None:

@@ -138,3 +138,35 @@ def test_a_stream_whose_child_dies_is_lost_after_what_it_sent():
     with forked.Stream(lambda: iter(["never"]), fork=False) as nobody:
         with pytest.raises(forked.Lost):
             nobody.receive()
+
+
+@pytest.mark.parametrize("fault", ["fork", "pipe", "memfd"])
+def test_a_build_that_cannot_fork_does_everything_itself_and_writes_the_same_bytes(tmp_path, monkeypatch, fault):
+    """No process, descriptor or memfd left (ulimit -u, ulimit -n): slower, never different, no traceback."""
+    import shutil
+    from pathlib import Path
+
+    from rgann_cards.build import build
+    from rgann_cards.content import reading
+    from rgann_cards.markup import batch
+
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).resolve().parent / "fixtures" / "valid", content)
+    (content / "sheet01" / "task01-basics.yaml").unlink()  # no checks: the build's own children only
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # both builds stamp the same second
+    monkeypatch.setattr(forked, "can_fork", lambda: True)
+    monkeypatch.setattr(reading, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(batch, "MIN_PARALLEL", 0)
+
+    def outputs(dist: Path) -> dict[str, bytes]:
+        build(content, dist, cache_dir=None, state_dir=tmp_path / f"state-{dist.name}")
+        (content / "anki.lock").unlink()
+        return {p.name: p.read_bytes() for p in sorted(dist.iterdir()) if p.is_file()}
+
+    normal = outputs(tmp_path / "normal")
+
+    def refuse(*args, **kwargs):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, {"fork": "fork", "pipe": "pipe", "memfd": "memfd_create"}[fault], refuse)
+    assert outputs(tmp_path / "refused") == normal

@@ -42,7 +42,8 @@ class Parsing:
         self._lint_tickets = forked.Tickets(forked.Tickets.LIMIT) if lint else None
         self._theirs_parsed: list[SourceDoc] | None = None  # what the child parsed, in its order
         self._mine_parsed: list[SourceDoc] = []
-        self._child = forked.Stream(self._theirs, fork=True)
+        shared = self._tickets.shared and (self._lint_tickets is None or self._lint_tickets.shared)
+        self._child = forked.Stream(self._theirs, fork=shared)  # else every part is parsed here
 
     def _theirs(self):
         taken = [(i, [_parse(path) for path in self._parts[i]]) for i in self._tickets]

@@ -70,7 +70,8 @@ class Linting:
         if tickets is None:
             self._tickets = forked.Tickets(count)
             before = set(markdown._PARSED), set(mathml._CONVERTED)
-            child = forked.Stream(lambda: iter([lint_beside(part, count, self._tickets, before)]), fork=True)
+            child = forked.Stream(lambda: iter([lint_beside(part, count, self._tickets, before)]),
+                                  fork=self._tickets.shared)
             self._receive, self._stop = child.receive, child.cancel
         else:
             self._tickets, self._receive, self._stop = tickets, receive, stop
