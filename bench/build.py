@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bytecode import compile_packages
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -44,6 +46,7 @@ def main() -> None:
     parser.add_argument("--before", type=Path, metavar="SRC",
                         help="also time the cold and no-op builds of the rgann_cards package in SRC")
     args = parser.parse_args()
+    compile_packages(REPO, *([args.before] if args.before else []))
     py = sys.executable
     cli = [py, "-m", "rgann_cards.cli"]
     with tempfile.TemporaryDirectory() as tmp:

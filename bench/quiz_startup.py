@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bytecode import compile_packages
+
 import pexpect
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,6 +52,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=9)
     args = parser.parse_args()
+    compile_packages(REPO)
     python = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "80", "RGANN_NOW": "2025-03-01T09:00:00Z",

@@ -26,6 +26,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bytecode import compile_packages
+
 PER_FILE = 20  # exercises per deck file; each exercise brings 7 basic and 2 cloze cards (10 notes)
 GOALS = {1000: 0.4, 10000: 2.1}
 
@@ -148,6 +150,7 @@ def main() -> None:
     if args.child:
         child(args.child[0], int(args.child[1]), Path(args.child[2]))
         return
+    compile_packages(Path(__file__).resolve().parent.parent, *([args.before] if args.before else []))
     py, me = sys.executable, str(Path(__file__).resolve())
     results: dict[tuple[int, str], list[tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
