@@ -21,7 +21,7 @@ from functools import lru_cache
 from html import escape
 from typing import Callable
 
-from . import plain
+from . import mathml, plain  # mathml imports latex2mathml only once it converts
 from .cloze import _CLOZE_START, PLACEHOLDER, Cloze, MarkupError, _space_braces, split_clozes
 from .tex import forbidden, literal, math_problems
 
@@ -130,8 +130,6 @@ _ANKI_ONLY: dict[tuple[str, bool], str] = {}
 
 def forget() -> None:
     """Drop the parses and conversions of the previous build."""
-    from . import mathml
-
     _PARSED.clear()
     _ANKI_ONLY.clear()
     mathml.forget()
@@ -315,18 +313,23 @@ def problems(text: str, *, cloze: bool = False, printed: bool = False) -> list[s
             # a deletion inside a formula is checked as a plain group of that formula
             latex = PLACEHOLDER.sub(lambda m: "{" + clozes[int(m.group(1))].content + "}", latex)
         formulas.append((latex, display))
-    found.extend(f"unclosed math: stray '$' in '{_clip(t)}' (write \\$ for a dollar sign)" for t in parsed.stray)
-    found.extend(m for t in decoded for m in forbidden(t) if m not in found)
+    # (each list is usually empty: looked at only when it is not, 41,000 times in a 10,000-note course)
+    if parsed.stray:
+        found.extend(f"unclosed math: stray '$' in '{_clip(t)}' (write \\$ for a dollar sign)" for t in parsed.stray)
+    if decoded:
+        found.extend(m for t in decoded for m in forbidden(t) if m not in found)
     if found:
         return found
     if printed:
-        from . import mathml  # latex2mathml is only needed for what the pages print
-
         for latex, display in formulas:
-            found.extend(f"{message} in math '${_clip(latex)}$'" for message in mathml.problems(latex, display))
+            messages = mathml.convert(latex, display)[1]
+            if messages:
+                found.extend(f"{message} in math '${_clip(latex)}$'" for message in messages)
     else:
         for latex, _ in formulas:
-            found.extend(f"{message} in math '${_clip(latex)}$'" for message in math_problems(latex))
+            messages = math_problems(latex)
+            if messages:
+                found.extend(f"{message} in math '${_clip(latex)}$'" for message in messages)
     for index, deletion in enumerate(clozes):
         if index not in in_math:  # a deletion in running text may hold formulas of its own
             found.extend(problems(deletion.content, printed=printed))

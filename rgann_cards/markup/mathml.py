@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import re
 from html import escape
-from xml.etree.ElementTree import Element
+from typing import TYPE_CHECKING
 
 from .mathml_shapes import Shapes
 from .tex import math_problems
+
+if TYPE_CHECKING:  # annotations only: the quiz imports markup, and ElementTree costs 2 ms
+    from xml.etree.ElementTree import Element
 
 # Environments it renders, under the names authors use. `aligned` and `align`
 # become `align*`: one alignment table, never equation numbers.
