@@ -194,6 +194,8 @@ def _build(content_dir: Path, dist_dir: Path, targets: tuple[str, ...], cache_di
 
     times: dict[str, float] = {}
     start = time.perf_counter()
+    if parsing is not None and parsing.lints:
+        _prepare_render(targets)
     with _long_lived():
         course = load_course(content_dir, read=lambda exercises: will_run(exercises) and start_server(),
                              parsing=parsing)
@@ -249,6 +251,21 @@ def _build(content_dir: Path, dist_dir: Path, targets: tuple[str, ...], cache_di
     if not items_stored:
         _store_quiz_items(content_dir, course, state_dir)
     return report
+
+
+def _prepare_render(targets: tuple[str, ...]) -> None:
+    """What rendering imports and compiles, done while the other core lints the course (it would
+    otherwise take it the first fields and leave the rest to this process): the child that makes the
+    pages then starts with Jinja loaded and its templates compiled (40 ms of a 0.4 s build at 1,000 notes)."""
+    from .quiz import cache  # noqa: F401 - the quiz's items, made beside the pages
+
+    if "html" in targets:
+        from .export import html
+
+        html.prepare()
+    if "anki" in targets:
+        from .export import anki  # noqa: F401 - genanki with it
+        import genanki  # noqa: F401
 
 
 def _mentions_checks(content_dir: Path) -> bool:

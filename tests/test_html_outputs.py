@@ -394,3 +394,19 @@ def test_pages_rendered_together_make_each_fragment_once_and_the_same_bytes(ship
     with html.shared_rendering():
         pass
     assert html._shared is None  # nothing kept once the block ends
+
+
+def test_prepared_templates_are_compiled_once_and_the_pages_reuse_them(shipped, monkeypatch):
+    """build() compiles the pages' templates while the other core lints (html.prepare); the child that
+    makes the pages must then find them compiled, not compile them again."""
+    import jinja2
+
+    course, verification, figures = shipped
+    html.prepare()
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda *a, **k: pytest.fail("a page template was compiled again"))
+    everything = html.select(course)
+    with html.shared_rendering():
+        assert html.render_study_sheet(course, verification, figures).startswith(b"<!DOCTYPE html>")
+        assert html.render_quiz(course, everything)
+        assert html.render_answer_key(course, verification, everything, figures)
