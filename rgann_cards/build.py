@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .atomic import commit
-from .errors import ContentError, Problem, ProblemCollector, SourceLocation, display_path
+from .errors import ContentError, Problem, SourceLocation, display_path
 from .diagrams.render import DEFAULT_CACHE_DIR as DEFAULT_FIGURE_CACHE
 from .content.media import figure_file
 from .lifecycle.lock import LOCK_NAME, now, read_lock
@@ -143,14 +143,16 @@ def build(content_dir: Path, dist_dir: Path, *, targets: tuple[str, ...] = ("ank
                            warnings=warnings, up_to_date=True, summary=summary)
     from .checks.cache import is_empty
     from .content import reading
+    from .content.files import readable_deck_files
 
     # The checks' fork server loads SymPy and NumPy on the other core while this process loads the
     # course: at once when no check result is cached and the course seems to have checks, else as
     # soon as the exercises are read and some check turns out not to be cached (none: no server).
-    checking = is_empty() and _mentions_checks(Path(content_dir))
+    decks = readable_deck_files(Path(content_dir))
+    checking = is_empty() and _mentions_checks(Path(content_dir), decks)
     # Else the other core parses the course from now on, while this process imports the rest, and
     # lints it (a large course's files are parsed beside this process either way).
-    parsing = reading.start(Path(content_dir), lint=not checking)
+    parsing = reading.start(Path(content_dir), lint=not checking, sizes=decks)
     try:
         return _build(content_dir, dist_dir, targets, cache_dir, strict, write_lock, state_dir, options, parsing,
                       checking)
@@ -268,16 +270,15 @@ def _prepare_render(targets: tuple[str, ...]) -> None:
         import genanki  # noqa: F401
 
 
-def _mentions_checks(content_dir: Path) -> bool:
+def _mentions_checks(content_dir: Path, files: dict[Path, int] | None = None) -> bool:
     """Whether any deck file contains the word ``checks``: a hint for when to start the checks'
     workers, nothing more (the loader decides). It reads the files the loader would read, by the
     loader's own rules (content/files.py: no symlink out of content/, no FIFO, none too large)."""
-    from .content.files import course_deck_files, readable
+    from .content.files import readable_deck_files
 
-    scratch = ProblemCollector()  # the loader reports every problem itself
-    for path in course_deck_files(content_dir, scratch):
+    for path in readable_deck_files(content_dir) if files is None else files:
         try:
-            if readable(path, content_dir, scratch) is not None and b"checks" in path.read_bytes():
+            if b"checks" in path.read_bytes():
                 return True
         except OSError:
             continue

@@ -128,3 +128,18 @@ def course_deck_files(content_dir: Path, problems: ProblemCollector) -> list[Pat
     from .media import MEDIA_DIR
 
     return deck_files(content_dir, {COURSE_FILE, REFERENCES_FILE}, (DIAGRAMS_DIR, MEDIA_DIR), problems)
+
+
+def readable_deck_files(content_dir: Path) -> dict[Path, int]:
+    """The deck files the loader would read, with their sizes, by its own rules (for the build's
+    early start); what they refuse is left for the loader to report."""
+    scratch = ProblemCollector()
+    sizes: dict[Path, int] = {}
+    for path in course_deck_files(content_dir, scratch):
+        try:
+            size = readable(path, content_dir, scratch)
+        except OSError:
+            continue
+        if size is not None:
+            sizes[path] = size
+    return sizes

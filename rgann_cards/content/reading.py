@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from .. import forked
 from . import fields
-from ..errors import ContentError, ProblemCollector, display_path
+from ..errors import ContentError, display_path
 
 if TYPE_CHECKING:  # read_yaml needs PyYAML: the child imports it while this process imports the rest
     from .yamlsource import SourceDoc
@@ -68,8 +68,10 @@ class Parsing:
         from .yamlsource import SourceDoc
 
         done = {}
+        mine = []  # what is parsed here: this process lints those itself
         try:
             for i in self._tickets:
+                mine.extend(self._parts[i])
                 done.update((path, _parse(path)) for path in self._parts[i])
             theirs = self._child.receive()
         except forked.Lost:  # what it took is parsed here
@@ -90,10 +92,10 @@ class Parsing:
             self._theirs_parsed = None
         for path in paths:
             if path not in done:
+                mine.append(path)
                 done[path] = _parse(path)
         if self._theirs_parsed is not None:  # the child lints its own: this process lints the rest
-            theirs_ids = {id(doc) for doc in self._theirs_parsed}
-            self._mine_parsed = [doc for path in paths if (doc := done[path]) is not None and id(doc) not in theirs_ids]
+            self._mine_parsed = [doc for path in mine if (doc := done[path]) is not None]
         return {path: done[path] for path in paths}
 
     def linting(self):
@@ -117,27 +119,19 @@ class Parsing:
             self._lint_tickets.close()
 
 
-def start(content_dir: Path, *, lint: bool = False) -> Parsing | None:
+def start(content_dir: Path, *, lint: bool = False, sizes: dict[Path, int] | None = None) -> Parsing | None:
     """Start parsing a large course's deck files beside this process (None: a small one, or no fork);
     with ``lint``, any course's, and linting them after: the other core is idle while this process
     imports what loading needs (a build whose checks start their workers gives it to them instead).
 
-    The files are the loader's own (content/files.py), refused by the same rules; whatever is
-    refused or unreadable here the loader finds and reports itself.
+    The files are the loader's own (``sizes``, from content/files.readable_deck_files), refused by
+    the same rules; whatever is refused or unreadable here the loader finds and reports itself.
     """
-    from .files import course_deck_files, readable
+    from .files import readable_deck_files
 
     if not forked.can_fork():
         return None
-    scratch = ProblemCollector()  # the loader reports every problem itself
-    sizes = {}
-    for path in course_deck_files(content_dir, scratch):
-        try:
-            size = readable(path, content_dir, scratch)
-        except OSError:
-            continue
-        if size is not None:
-            sizes[path] = size
+    sizes = readable_deck_files(content_dir) if sizes is None else sizes
     if not sizes or (not lint and sum(sizes.values()) < MIN_PARALLEL_BYTES):
         return None
     return Parsing(list(sizes), sizes, lint=lint)
