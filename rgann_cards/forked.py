@@ -139,6 +139,11 @@ class Beside(Generic[T]):
     def _send(self, out) -> None:
         pickle.dump(self._work(), out, protocol=pickle.HIGHEST_PROTOCOL)
 
+    @property
+    def forked(self) -> bool:
+        """Whether a child runs the work (until its result is taken or it is cancelled)."""
+        return bool(self._pid)
+
     def result(self) -> T:
         """The child's result; the work done here instead if there was no child or it failed."""
         if not self._pid:

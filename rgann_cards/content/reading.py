@@ -48,7 +48,7 @@ class Parsing:
     @property
     def lints(self) -> bool:
         """Whether the child goes on to lint (and so keeps the other core busy after parsing)."""
-        return self._lint_tickets is not None and bool(self._child._pid)
+        return self._lint_tickets is not None and self._child.forked
 
     def _theirs(self):
         taken = [(i, [_parse(path) for path in self._parts[i]]) for i in self._tickets]
