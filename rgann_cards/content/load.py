@@ -185,7 +185,8 @@ def _cross_check(
 ) -> None:
     """Rules that span files: unique ids and deck names, resolvable citations, figures, checks, markup.
 
-    ``linting``: the text fields already being linted beside this process (``_start_linting``).
+    ``linting``: the text fields already being linted beside this process (``Parsing.linting`` or
+    ``_start_linting``).
     """
     # Where things are is kept as (document, path) and made a SourceLocation only for a message:
     # a large course has over 100,000 of them, and almost none is ever shown.

@@ -40,8 +40,8 @@ class Parsing:
         self._parts = forked.parts(order, forked.Tickets.LIMIT)
         self._tickets = forked.Tickets(len(self._parts))
         self._lint_tickets = forked.Tickets(forked.Tickets.LIMIT) if lint else None
-        self._theirs_parsed: list[SourceDoc] | None = None  # what the child parsed, in its order
-        self._mine_parsed: list[SourceDoc] = []
+        self._theirs_parsed: list[SourceDoc] | None = None  # what the child parsed (and lints), in its order
+        self._mine_parsed: list[SourceDoc] = []  # the rest: linted here
         shared = self._tickets.shared and (self._lint_tickets is None or self._lint_tickets.shared)
         self._child = forked.Stream(self._theirs, fork=shared)  # else every part is parsed here
 
@@ -68,34 +68,27 @@ class Parsing:
         from .yamlsource import SourceDoc
 
         done = {}
-        mine = []  # what is parsed here: this process lints those itself
         try:
             for i in self._tickets:
-                mine.extend(self._parts[i])
                 done.update((path, _parse(path)) for path in self._parts[i])
             theirs = self._child.receive()
         except forked.Lost:  # what it took is parsed here
             self.close()
-            theirs = []
+            theirs = None
         except BaseException:
             self.close()
             raise
-        else:
-            self._theirs_parsed = []
-        for i, rows in theirs:
+        for i, rows in theirs or ():
             for path, row in zip(self._parts[i], rows):
-                doc = done[path] = None if row is None else SourceDoc(*row)
-                if doc is not None:
-                    self._theirs_parsed.append(doc)
+                done[path] = None if row is None else SourceDoc(*row)
+        done.update((path, _parse(path)) for path in paths if path not in done)  # never given, or lost
         if self._lint_tickets is None:
             self.close()
-            self._theirs_parsed = None
-        for path in paths:
-            if path not in done:
-                mine.append(path)
-                done[path] = _parse(path)
-        if self._theirs_parsed is not None:  # the child lints its own: this process lints the rest
-            self._mine_parsed = [doc for path in mine if (doc := done[path]) is not None]
+        elif theirs is not None:  # the child lints what it parsed, in its order; this process the rest
+            sent = [path for i, _ in theirs for path in self._parts[i]]
+            self._theirs_parsed = [done[path] for path in sent if done[path] is not None]
+            given = set(sent)
+            self._mine_parsed = [done[path] for path in paths if path not in given and done[path] is not None]
         return {path: done[path] for path in paths}
 
     def linting(self):
