@@ -266,8 +266,10 @@ def _prepare_render(targets: tuple[str, ...]) -> None:
 
         html.prepare()
     if "anki" in targets:
-        from .export import anki  # noqa: F401 - genanki with it
-        import genanki  # noqa: F401
+        from . import libraries
+        from .export import anki  # noqa: F401
+
+        libraries.genanki()
 
 
 def _mentions_checks(content_dir: Path, files: dict[Path, int] | None = None) -> bool:

@@ -1,4 +1,5 @@
-"""Installed library versions, for the keys of what a build caches (its record, checks, figures).
+"""Installed library versions, for the keys of what a build caches (its record, checks, figures);
+and genanki, imported without what it does not need.
 
 importlib.metadata would answer too, but importing it costs 20 ms (it parses metadata as e-mail
 messages) and every question scans sys.path again, while a build asks a dozen times. An
@@ -14,6 +15,7 @@ import functools
 import os
 import re
 import sys
+import types
 
 _SUFFIX = ".dist-info"
 
@@ -49,3 +51,30 @@ def _listed() -> dict[str, str]:
                 if project and found:
                     versions.setdefault(_canonical(project), found)
     return versions
+
+
+def genanki():
+    """The genanki module, imported without asyncio.
+
+    genanki takes ``cached_property`` from the PyPI backport of that name, which imports asyncio (with
+    ssl, sockets and subprocess: 13-25 ms of a build) to serve coroutine properties genanki never has.
+    For genanki's import, that name is functools.cached_property, which caches the same way (in the
+    instance's ``__dict__``); anything imported later still gets the real backport. A genanki that
+    wants more of the backport than this gets all of it.
+    """
+    if "genanki" in sys.modules or "cached_property" in sys.modules:
+        import genanki
+
+        return genanki
+    standin = types.ModuleType("cached_property")
+    standin.cached_property = functools.cached_property
+    sys.modules["cached_property"] = standin
+    try:
+        import genanki
+    except ImportError:
+        del sys.modules["cached_property"]
+        import genanki
+    finally:
+        if sys.modules.get("cached_property") is standin:
+            del sys.modules["cached_property"]
+    return genanki

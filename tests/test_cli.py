@@ -27,6 +27,28 @@ def test_every_command_has_help(command, tmp_path: Path):
     assert len(result.stdout.splitlines()) > 4
 
 
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_command_parses_as_it_would_among_all_of_them(command):
+    """main() builds only the named command's parser: its help, usage and defaults are those it has among all."""
+    alone, among = build_parser(command), build_parser()
+    assert sorted(alone._subparsers._group_actions[0].choices) == [command]
+    one, other = (p._subparsers._group_actions[0].choices[command] for p in (alone, among))
+    assert one.format_help() == other.format_help()
+    assert one.format_usage() == other.format_usage()
+    def arguments(parser):
+        return [(a.dest, a.option_strings, a.default, a.required, a.nargs) for a in parser._actions], parser._defaults
+
+    assert arguments(one) == arguments(other)
+
+
+def test_only_the_named_command_is_imported(tmp_path: Path):
+    code = ("import sys\nfrom rgann_cards import cli\ntry: cli.main(['schema', '--help'])\nexcept SystemExit: pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('rgann_cards.commands.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[-1] == "['rgann_cards.commands.common', 'rgann_cards.commands.schema']"
+
+
 @pytest.mark.parametrize("args", [[], ["frobnicate"], ["build", "--no-such-flag"], ["export"],
                                   ["export", "--format", "xml"]])
 def test_usage_errors_exit_2(args, tmp_path: Path):

@@ -56,3 +56,48 @@ def test_a_course_without_checks_never_reads_the_check_registry(tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["0", "0"]
+
+
+def _run(code: str, *args: str, env_path: str | None = None) -> str:
+    env = None
+    if env_path is not None:
+        import os
+
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([env_path, *sys.path])}
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_a_build_never_imports_asyncio(tmp_path):
+    """genanki's cached_property backport imports asyncio (13-25 ms): a build takes genanki without it."""
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).resolve().parent / "fixtures" / "valid", content)
+    code = ("import sys, pathlib; from rgann_cards.build import build; a = [pathlib.Path(p) for p in sys.argv[1:]];"
+            "build(a[0], a[1], cache_dir=None, state_dir=a[2]);"
+            "import genanki, functools; print('asyncio' in sys.modules, 'cached_property' in sys.modules,"
+            "type(genanki.Note.cards) is functools.cached_property, (a[1] / 'rgann.apkg').is_file())")
+    assert _run(code, str(content), str(tmp_path / "dist"), str(tmp_path / "state")).split() == \
+        ["False", "False", "True", "True"]
+
+
+def test_the_real_backport_is_still_there_for_anything_else():
+    code = ("from rgann_cards import libraries; libraries.genanki(); import cached_property, sys;"
+            "print(hasattr(cached_property, 'threaded_cached_property'), 'asyncio' in sys.modules)")
+    assert _run(code).split() == ["True", "True"]
+
+
+def test_genanki_already_imported_is_taken_as_it_is():
+    code = ("import genanki, sys; from rgann_cards import libraries; print(libraries.genanki() is genanki,"
+            "type(genanki.Note.cards).__module__)")
+    assert _run(code).split() == ["True", "cached_property"]
+
+
+def test_a_genanki_that_wants_more_of_the_backport_gets_all_of_it(tmp_path):
+    fake = tmp_path / "genanki"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("from cached_property import cached_property, threaded_cached_property\n"
+                                      "MARK = 'fake'\n", "utf-8")
+    code = ("import sys; from rgann_cards import libraries; g = libraries.genanki();"
+            "import cached_property; print(g.MARK, g.cached_property is cached_property.cached_property)")
+    assert _run(code, env_path=str(tmp_path)).split() == ["fake", "True"]

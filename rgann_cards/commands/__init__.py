@@ -8,6 +8,6 @@ from importlib import import_module
 COMMANDS = ("build", "lint", "verify", "export", "quiz", "quiz-sheet", "stats", "init", "schema", "diff")
 
 
-def modules():
-    """The command modules, imported on demand (each keeps its heavy imports inside run())."""
-    return [import_module(f"{__name__}.{name.replace('-', '_')}") for name in COMMANDS]
+def modules(command: str | None = None):
+    """The command modules (or only ``command``'s), imported on demand (each keeps its heavy imports inside run())."""
+    return [import_module(f"{__name__}.{name.replace('-', '_')}") for name in COMMANDS if command in (None, name)]

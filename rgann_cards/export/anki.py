@@ -21,7 +21,7 @@ from html import escape
 from pathlib import Path
 from typing import Callable
 
-from .. import markup
+from .. import libraries, markup
 from ..i18n import messages
 from ..lifecycle.identity import note_guid_maker
 from ..lifecycle.lock import Lock, content_hash
@@ -156,7 +156,7 @@ def _shared_fields(ex: Exercise, course: Course, verified: dict[str, str], figur
 
 
 def _genanki_model(spec: NoteTypeSpec, mod: int):
-    import genanki
+    genanki = libraries.genanki()
 
     class _Model(genanki.Model):
         """A note type with its own modification time instead of the package-wide one."""
@@ -186,7 +186,7 @@ def start_package(course: Course, notes: list[NoteData], media: list[Media], loc
     """build_package, with the zip compressed on a thread: zlib lets go of the interpreter while it
     deflates, so the caller's next steps run meanwhile. ``lock`` is updated when this returns; call
     the result for the bytes."""
-    import genanki
+    genanki = libraries.genanki()
 
     class _Note(genanki.Note):
         """A note with its own modification time instead of the package-wide one."""
@@ -233,7 +233,7 @@ def start_package(course: Course, notes: list[NoteData], media: list[Media], loc
 def _zip(decks: list, media: list[Media], created: int) -> Callable[[], bytes]:
     """Write the collection with genanki, then zip it deterministically (genanki's own zip is not), on a
     thread; the result waits for the bytes (and raises what the thread raised)."""
-    import genanki
+    genanki = libraries.genanki()
 
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "collection.anki2"

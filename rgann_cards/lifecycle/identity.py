@@ -24,12 +24,12 @@ def note_guid(info: CourseInfo, yaml_id: str) -> str:
 
 def note_guid_maker(info: CourseInfo) -> Callable[[str], str]:
     """``note_guid`` for one course, its namespace looked up once (a package makes 10,000 of them)."""
-    import genanki
-
     from ..identity import identity
+    from ..libraries import genanki
 
+    guid_for = genanki().guid_for
     namespace = identity(info.id).guid_namespace
-    return lambda yaml_id: genanki.guid_for(namespace, yaml_id)
+    return lambda yaml_id: guid_for(namespace, yaml_id)
 
 
 def course_tag(info: CourseInfo) -> str:
