@@ -88,11 +88,11 @@ def up_to_date(content_dir: Path, dist_dir: Path, options: dict, cache_dir: Path
         return None
 
 
-def remember(content_dir: Path, dist_dir: Path, options: dict, outputs: dict[Path, bytes], lock_path: Path,
-             summary: dict, cache_dir: Path | None = None) -> None:
-    """Record a successful build: its inputs (with the lock it wrote), its outputs' hashes and its summary."""
-    replaced = {lock_path: outputs[lock_path]} if lock_path in outputs else {}
-    record = {"inputs": inputs(content_dir, options, replaced), "summary": summary,
+def remember(content_dir: Path, dist_dir: Path, read: str, outputs: dict[Path, bytes], summary: dict,
+             cache_dir: Path | None = None) -> None:
+    """Record a successful build: ``read``, its inputs' digest (``inputs``, with the lock it wrote), its
+    outputs' hashes and its summary."""
+    record = {"inputs": read, "summary": summary,
               "outputs": {str(path): _digest(data) for path, data in sorted(outputs.items(), key=lambda i: str(i[0]))}}
     path = _record_path(content_dir, dist_dir, cache_dir)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

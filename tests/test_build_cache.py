@@ -36,6 +36,23 @@ def test_an_unchanged_build_is_a_no_op_that_says_so(project: Path, env: dict):
     assert apkg.stat().st_mtime_ns == before
 
 
+@pytest.mark.parametrize("write_lock", [True, False])
+def test_the_record_holds_the_lock_on_disk(project: Path, tmp_path: Path, write_lock: bool):
+    """A build that writes the lock records the bytes it wrote; one that may not (the bundled course) the
+    lock as it is: either way the next build is a no-op, and one after an edit of the lock is not."""
+    from rgann_cards.build import build
+
+    lock = project / "content" / "anki.lock"
+    lock.unlink(missing_ok=True)
+    options = dict(cache_dir=None, state_dir=tmp_path / "state", write_lock=write_lock)
+    first = build(project / "content", project / "dist", **options)
+    assert not first.up_to_date and lock.is_file() == write_lock
+    assert build(project / "content", project / "dist", **options).up_to_date
+    if write_lock:
+        lock.write_bytes(lock.read_bytes() + b" ")
+        assert not build(project / "content", project / "dist", **options).up_to_date
+
+
 @pytest.mark.parametrize("change", ["delete dist", "edit an output", "delete one output", "edit content", "option"])
 def test_any_change_to_inputs_or_outputs_builds_again(project: Path, env: dict, change: str):
     _build(project, env)
