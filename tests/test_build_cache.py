@@ -80,9 +80,37 @@ def test_build_writes_the_quiz_item_cache(project: Path, env: dict, monkeypatch)
     _build(project, env)
     from rgann_cards.quiz import cache as quiz_cache
 
+    from rgann_cards.quiz.items import items_of
+
+    monkeypatch.chdir(project)  # as the build saw the files: deck_file is shown relative to it
+    expected = items_of(load_course(project / "content"))
     monkeypatch.setattr(quiz_cache, "_load", lambda content: pytest.fail("the quiz loaded the course"))
     items = quiz_cache.load_items(project / "content", Path(env["XDG_CACHE_HOME"]) / "rgann-cards")
     assert len(items) >= 8
+    assert items == expected  # every field, its type too (tags a frozenset, key points a tuple)
+    assert all(type(a.tags) is frozenset and type(a.key_points) is tuple for a in items)
+
+
+@pytest.mark.parametrize("change", ["a field more", "fields in another order", "a short row"])
+def test_a_cache_of_other_fields_is_not_used(project: Path, env: dict, change: str, monkeypatch):
+    _build(project, env)
+    from rgann_cards.quiz import cache as quiz_cache
+
+    (path,) = (Path(env["XDG_CACHE_HOME"]) / "rgann-cards").glob("quiz-items-*.json")
+    data = json.loads(path.read_text("utf-8"))
+    if change == "a field more":
+        data["fields"].append("new")
+        for row in data["items"]:
+            row.append(None)
+    elif change == "fields in another order":
+        data["fields"][1], data["fields"][2] = data["fields"][2], data["fields"][1]
+    else:
+        data["items"][0].pop()
+    path.write_text(json.dumps(data), "utf-8")
+    loaded, real = [], quiz_cache._load
+    monkeypatch.setattr(quiz_cache, "_load", lambda content: loaded.append(1) or real(content))
+    items = quiz_cache.load_items(project / "content", Path(env["XDG_CACHE_HOME"]) / "rgann-cards")
+    assert loaded == [1] and len(items) >= 8
 
 
 def _check(**fields) -> Check:

@@ -93,9 +93,10 @@ def test_the_quiz_prints_no_control_sequence_even_from_a_forged_cache(project: P
     caches = list((project / "cache").rglob("*.json"))
     assert len(caches) == 1
     data = json.loads(caches[0].read_text("utf-8"))
+    label, front = data["fields"].index("label"), data["fields"].index("front")
     for item in data["items"]:  # the content is unchanged, so the forged cache is used as it is
-        item["label"] = f"1(a){OSC52}"
-        item["front"] = f"What?\x07\x1b[2J{item['front']}"
+        item[label] = f"1(a){OSC52}"
+        item[front] = f"What?\x07\x1b[2J{item[front]}"
     caches[0].write_text(json.dumps(data, ensure_ascii=False), "utf-8")
 
     shown = quiz()

@@ -91,10 +91,11 @@ def items_of(course: "Course") -> list[Item]:
                                       back=with_answer(card.back, card.answer_value, card.tol, card.unit, label),
                                       **_numeric(card), **shared))
                     continue
-                numbers = sorted({c.number for c in split_clozes(card.cloze)[1]})
+                split = split_clozes(card.cloze)  # once per card, not once per number too
+                numbers = sorted({c.number for c in split[1]})
                 for n in numbers:
                     key = f"{card.id}#c{n}"
-                    front, back = cloze_sides(card.cloze, n)
+                    front, back = _sides(*split, n)
                     items.append(Item(card_id(key), key, "cloze", len(items), front=front, back=back,
                                       extra=card.extra, cloze_number=n, cloze_count=len(numbers), **shared))
     _check_unique(items)
@@ -108,8 +109,10 @@ def _numeric(source) -> dict:
 def cloze_sides(text: str, number: int) -> tuple[str, str]:
     """Front and back of cloze ``number``: its deletions become ``[...]`` (or ``[hint]``) on the front and are
     highlighted on the back; every other deletion shows its content on both sides."""
-    body, clozes = split_clozes(text)
+    return _sides(*split_clozes(text), number)
 
+
+def _sides(body: str, clozes: list, number: int) -> tuple[str, str]:
     def side(revealed: bool) -> str:
         def put(m: re.Match) -> str:
             cloze = clozes[int(m.group(1))]
