@@ -9,7 +9,8 @@ exercises, with no checks and no figures. Three programs write the same notes:
 - ``genanki+yaml``: the same script, but reading the notes from the YAML files first.
 
 Rounds are interleaved (rgann, genanki, genanki+yaml, rgann, ...) and the median is printed,
-with the ratios, the growth t(10k)/t(1k) and each program's peak RSS. Run from the repository root:
+with the ratios, the growth t(10k)/t(1k), each program's CPU seconds (user + system, all its processes) and
+its peak RSS. Run from the repository root:
     .venv/bin/python bench/scale.py [--rounds 5] [--sizes 1000 10000] [--profile out.prof]
 Numbers, not pass/fail.
 """
@@ -117,17 +118,18 @@ import json, resource, subprocess, sys, time
 start = time.perf_counter()
 code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
 seconds = time.perf_counter() - start
-print(json.dumps([code, seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps([code, seconds, usage.ru_maxrss, usage.ru_utime + usage.ru_stime]))
 """
 
 
-def measure(cmd: list[str], cwd: Path, env: dict) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one run of ``cmd``."""
+def measure(cmd: list[str], cwd: Path, env: dict) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MiB) and CPU seconds (user + system, every process it waited for) of one run."""
     out = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], cwd=cwd, env=env, capture_output=True, text=True)
-    code, seconds, rss_kib = json.loads(out.stdout)
+    code, seconds, rss_kib, cpu = json.loads(out.stdout)
     if code != 0:
         raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{out.stderr}")
-    return seconds, rss_kib / 1024
+    return seconds, rss_kib / 1024, cpu
 
 
 def cold(work: Path) -> None:
@@ -173,14 +175,18 @@ def main() -> None:
                 cold(work)
                 subprocess.run([py, "-m", "cProfile", "-o", str(args.profile.resolve()), "-m", "rgann_cards.cli", "build"],
                                cwd=work, env=env, check=True, stdout=subprocess.DEVNULL)
-    med = {key: (statistics.median(s for s, _ in runs), max(r for _, r in runs)) for key, runs in results.items()}
-    print(f"{'notes':>6} {'program':<13} {'median s':>9} {'peak MiB':>9} {'x genanki':>10} {'x gen+yaml':>11} {'goal s':>7}")
+    med = {key: (statistics.median(s for s, _, _ in runs), max(r for _, r, _ in runs),
+                 statistics.median(c for _, _, c in runs)) for key, runs in results.items()}
+    # CPU seconds drift less than wall time on a shared machine, and show what both cores did
+    print(f"{'notes':>6} {'program':<13} {'median s':>9} {'cpu s':>7} {'peak MiB':>9} {'x genanki':>10} "
+          f"{'x gen+yaml':>11} {'goal s':>7}")
     for size in args.sizes:
         plain, with_yaml = med[(size, "genanki")][0], med[(size, "genanki+yaml")][0]
         for name in programs:
-            seconds, rss = med[(size, name)]
+            seconds, rss, cpu = med[(size, name)]
             goal = f"{GOALS[size]:.1f}" if name == "rgann" and size in GOALS else ""
-            print(f"{size:>6} {name:<13} {seconds:9.3f} {rss:9.1f} {seconds / plain:10.2f} {seconds / with_yaml:11.2f} {goal:>7}")
+            print(f"{size:>6} {name:<13} {seconds:9.3f} {cpu:7.3f} {rss:9.1f} {seconds / plain:10.2f} "
+                  f"{seconds / with_yaml:11.2f} {goal:>7}")
     if len(args.sizes) > 1:
         small, large = min(args.sizes), max(args.sizes)
         for name in programs:
