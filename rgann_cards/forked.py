@@ -96,13 +96,23 @@ def can_fork() -> bool:
 
 
 class Beside(Generic[T]):
-    """``work()`` running in a forked child (or, where forking is not possible, later in this process)."""
+    """``work()`` running in a forked child (or, where forking is not possible, later in this process).
+
+    A pipe holds 64 KiB: a child that sent a large result through it would wait until this process
+    read it, and the copy through the pipe would then be on this process's time. So the result goes
+    into an anonymous file in memory (memfd) as soon as the child has it, and the pipe carries only
+    where it is (without a memfd, the result goes through the pipe).
+    """
+
+    _NOTICE = struct.Struct("=QQ")  # start and length of a result in the file
 
     def __init__(self, work: Callable[[], T], *, fork: bool | None = None):
         self._work = work
         self._pid = 0
         self._reader = -1
+        self._store = -1
         if fork if fork is not None else can_fork():
+            self._store = _memfd()
             self._start()
 
     def _start(self) -> None:
@@ -137,7 +147,32 @@ class Beside(Generic[T]):
         self._pid, self._reader = pid, reader
 
     def _send(self, out) -> None:
-        pickle.dump(self._work(), out, protocol=pickle.HIGHEST_PROTOCOL)
+        if self._store < 0:
+            pickle.dump(self._work(), out, protocol=pickle.HIGHEST_PROTOCOL)
+            return
+        with open(f"/proc/self/fd/{self._store}", "wb") as store:  # its own offset: the parent reads meanwhile
+            self._put(self._work(), store, out)
+
+    def _put(self, item, store, out) -> None:
+        """One result into the file, then where it is into the pipe."""
+        start = store.tell()
+        pickle.dump(item, store, protocol=pickle.HIGHEST_PROTOCOL)
+        store.flush()
+        out.write(self._NOTICE.pack(start, store.tell() - start))
+        out.flush()  # the parent may be waiting for it
+
+    def _take(self):
+        """The next result the child put into the file (EOFError: it ended before it sent one)."""
+        notice = os.read(self._reader, self._NOTICE.size)
+        if len(notice) != self._NOTICE.size:
+            raise EOFError
+        start, length = self._NOTICE.unpack(notice)
+        with open(f"/proc/self/fd/{self._store}", "rb") as store:
+            store.seek(start)
+            item = pickle.load(store)  # streamed from the file: never held here as bytes
+            if store.tell() != start + length:
+                raise pickle.UnpicklingError("the result is not where the notice says")
+        return item
 
     @property
     def forked(self) -> bool:
@@ -150,12 +185,18 @@ class Beside(Generic[T]):
             return self._work()
         received, ok = None, False
         try:
-            with os.fdopen(self._take_reader(), "rb") as channel:
+            if self._store >= 0:
                 try:
-                    received = pickle.load(channel)  # streamed: the whole message is never held as bytes
-                    ok = True
-                except (EOFError, pickle.UnpicklingError):  # it died before it had sent everything
+                    received, ok = self._take(), True
+                except (EOFError, OSError, pickle.UnpicklingError):  # it died before it had sent everything
                     pass
+            else:
+                with os.fdopen(self._take_reader(), "rb") as channel:
+                    try:
+                        received = pickle.load(channel)  # streamed: the whole message is never held as bytes
+                        ok = True
+                    except (EOFError, pickle.UnpicklingError):  # it died before it had sent everything
+                        pass
             _, status = os.waitpid(self._pid, 0)
             self._pid = 0
             ok = ok and os.waitstatus_to_exitcode(status) == 0
@@ -188,6 +229,9 @@ class Beside(Generic[T]):
             self._pid = 0
         if self._reader >= 0:  # never read: close our end of the pipe
             os.close(self._take_reader())
+        if self._store >= 0:
+            os.close(self._store)
+            self._store = -1
 
     def __enter__(self) -> Beside[T]:
         return self
@@ -204,54 +248,35 @@ class Stream(Beside):
     """A forked child that sends several results, one at a time as it has them: ``work()`` is a
     generator, and ``receive()`` gives its next item here (or raises Lost), so this process can use
     the first while the child computes the next. Nothing is ever done here in the child's place:
-    the caller does what a Lost message would have brought.
-
-    A pipe holds 64 KiB: a child that sent a large result through it would wait until this process
-    read it, however busy this process is elsewhere. So each result goes into an anonymous file in
-    memory (memfd) instead, and the pipe carries only where it is.
+    the caller does what a Lost message would have brought. Without a memfd there is no child.
     """
 
-    _NOTICE = struct.Struct("=QQ")  # start and length of a result in the file
-
     def __init__(self, work: Callable[[], Iterator], *, fork: bool | None = None):
-        self._store = -1
-        fork = fork if fork is not None else can_fork()
-        if fork:
-            try:
-                self._store = os.memfd_create("rgann-cards-result", os.MFD_CLOEXEC)
-            except (OSError, AttributeError):  # no memfd (or no descriptor left): no child
-                fork = False
         super().__init__(work, fork=fork)
+
+    def _start(self) -> None:
+        if self._store >= 0:  # a child whose results could only go through the pipe would block on it
+            super()._start()
 
     def _send(self, out) -> None:
         with open(f"/proc/self/fd/{self._store}", "wb") as store:  # its own offset: the parent reads meanwhile
             for item in self._work():
-                start = store.tell()
-                pickle.dump(item, store, protocol=pickle.HIGHEST_PROTOCOL)
-                store.flush()
-                out.write(self._NOTICE.pack(start, store.tell() - start))
-                out.flush()  # the parent may be waiting for it
+                self._put(item, store, out)
 
     def receive(self):
         if not self._pid:
             raise Lost("no child")
         try:
-            notice = os.read(self._reader, self._NOTICE.size)
-            if len(notice) != self._NOTICE.size:
-                raise EOFError
-            start, length = self._NOTICE.unpack(notice)
-            with open(f"/proc/self/fd/{self._store}", "rb") as store:
-                store.seek(start)
-                item = pickle.load(store)  # streamed from the file: never held here as bytes
-                if store.tell() != start + length:
-                    raise pickle.UnpicklingError("the result is not where the notice says")
-            return item
+            return self._take()
         except (EOFError, OSError, pickle.UnpicklingError):
             self.cancel()
             raise Lost("the child ended early") from None
 
-    def cancel(self) -> None:
-        super().cancel()
-        if self._store >= 0:
-            os.close(self._store)
-            self._store = -1
+
+def _memfd() -> int:
+    """An anonymous file in memory for a child's results, or -1 (no memfd here, or no descriptor left)."""
+    try:
+        return os.memfd_create("rgann-cards-result", os.MFD_CLOEXEC)
+    except (OSError, AttributeError):
+        return -1
+

@@ -81,6 +81,37 @@ def test_finish_lets_the_child_end_and_never_does_the_work_here(tmp_path):
     assert len(os.listdir("/proc/self/fd")) == fds
 
 
+def _exited(pid: int) -> bool:
+    """Whether the child has ended (a zombie until it is reaped), without reaping it."""
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rpartition(")")[2].split()[0] == "Z"
+
+
+def test_a_large_result_never_keeps_the_child_waiting_for_this_process():
+    """The pages are megabytes: the child puts them into memory and ends, while this process still works."""
+    large = "x" * (4 << 20)  # far more than a pipe holds
+    with forked.Beside(lambda: large, fork=True) as child:
+        deadline = time.monotonic() + 20
+        while not _exited(child._pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert _exited(child._pid)
+        assert child.result() == large
+
+
+def test_without_a_memfd_the_result_comes_through_the_pipe(monkeypatch):
+    def refuse(*args):
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(os, "memfd_create", refuse)
+    parent = os.getpid()
+    with forked.Beside(lambda: (os.getpid(), "y" * (1 << 20)), fork=True) as child:
+        assert child._store < 0 and child.forked
+        pid, text = child.result()
+    assert pid != parent and text == "y" * (1 << 20)
+    with forked.Stream(lambda: iter([1]), fork=True) as stream:  # a stream without one has no child
+        assert not stream.forked
+
+
 def test_tickets_give_each_part_to_exactly_one_process():
     parts = forked.parts(list(range(1000)), forked.Tickets.LIMIT)
     assert len(parts) == forked.Tickets.LIMIT and sum(parts, []) == list(range(1000))
