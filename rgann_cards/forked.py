@@ -5,7 +5,7 @@ memory (the files to parse and the fields to lint, which the two processes take
 in turn: Tickets; the HTML pages while the Anki package is made). Fork is the
 cheapest way to run one part elsewhere: the child starts at once with
 everything loaded and needs no arguments sent. Its result comes back pickled
-(Beside: one, through a pipe; Stream: several, through an in-memory file).
+(Beside: one; Stream: several), through an in-memory file, the pipe carrying only where.
 
 Forking is used only where it is safe (Linux, no other threads running: a lock
 held by a thread that does not exist in the child would deadlock it). If the
