@@ -138,3 +138,21 @@ def test_nothing_dangerous_reaches_anki(tmp_path: Path):
             assert html.count("\\(") == html.count("\\)") - html.count("\\<span></span>(")
     finally:
         col.close()
+
+
+@pytest.mark.parametrize("fields, reached", [
+    (("id", "fine", "\\(x\\)", "last \\href{u}{x}"), "href"),  # in the last field
+    (("id", "\\htmlClass{a}{b}", "fine"), "htmlClass"),
+    (("id", "ends \\hr", "ef starts"), None),  # no command reaches across two fields
+    (("id", "\\(\\bbox[2px,color:var(--cloze-a1);background-color:var(--cloze-b1)]{x}\\)"), None),  # our own
+])
+def test_the_anki_export_refuses_forbidden_tex_in_any_field_of_a_note(fields, reached):
+    """The last wall before Anki (export/anki._checked): lint refuses these, so none should ever get here."""
+    from rgann_cards.export.anki import NoteData, _checked
+
+    note = NoteData("n1", "basic", "D", fields, ())
+    if reached is None:
+        assert _checked(note) is note
+    else:
+        with pytest.raises(AssertionError, match=f"forbidden TeX reached note n1: forbidden TeX command '\\\\{reached}'"):
+            _checked(note)
