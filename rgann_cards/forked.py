@@ -119,6 +119,7 @@ class Beside(Generic[T]):
         try:
             reader, writer = os.pipe()
         except OSError:  # no descriptor left: the work is done here
+            self._close_store()
             return
         # Frozen, the parent's objects are never visited by the child's garbage collector, which
         # would otherwise copy every page of the heap it inherited (copy-on-write) just to scan it.
@@ -129,6 +130,7 @@ class Beside(Generic[T]):
             gc.unfreeze()
             os.close(reader)
             os.close(writer)
+            self._close_store()
             return
         if pid:
             gc.unfreeze()
@@ -229,6 +231,9 @@ class Beside(Generic[T]):
             self._pid = 0
         if self._reader >= 0:  # never read: close our end of the pipe
             os.close(self._take_reader())
+        self._close_store()
+
+    def _close_store(self) -> None:
         if self._store >= 0:
             os.close(self._store)
             self._store = -1
@@ -250,9 +255,6 @@ class Stream(Beside):
     the first while the child computes the next. Nothing is ever done here in the child's place:
     the caller does what a Lost message would have brought. Without a memfd there is no child.
     """
-
-    def __init__(self, work: Callable[[], Iterator], *, fork: bool | None = None):
-        super().__init__(work, fork=fork)
 
     def _start(self) -> None:
         if self._store >= 0:  # a child whose results could only go through the pipe would block on it

@@ -112,6 +112,19 @@ def test_without_a_memfd_the_result_comes_through_the_pipe(monkeypatch):
         assert not stream.forked
 
 
+@pytest.mark.parametrize("fault", ["fork", "pipe"])
+def test_a_child_that_cannot_be_had_leaves_no_descriptor_open(monkeypatch, fault):
+    def refuse(*args):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    fds = len(os.listdir("/proc/self/fd"))
+    monkeypatch.setattr(os, fault, refuse)
+    for _ in range(5):
+        child = forked.Beside(lambda: 7, fork=True)
+        assert not child.forked and child.result() == 7
+    assert len(os.listdir("/proc/self/fd")) == fds
+
+
 def test_tickets_give_each_part_to_exactly_one_process():
     parts = forked.parts(list(range(1000)), forked.Tickets.LIMIT)
     assert len(parts) == forked.Tickets.LIMIT and sum(parts, []) == list(range(1000))
