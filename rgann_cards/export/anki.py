@@ -204,7 +204,8 @@ def start_package(course: Course, notes: list[NoteData], media: list[Media], loc
             """genanki only warns here, about HTML it did not escape: ours is made from allow-lists
             and checked by _checked (a regex over every field, 20 ms at 10,000 notes)."""
 
-        # genanki's cached_property asks asyncio whether the function is a coroutine on every note
+        # the cached_property backport (if genanki was imported with it, before libraries.genanki) asks
+        # asyncio whether the function is a coroutine on every note
         cards = functools.cached_property(genanki.Note.cards.func)
 
     ident = course.identity
