@@ -7,7 +7,6 @@ note-type and deck ids from the course id (rgann_cards/identity.py), per-note mo
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import itertools
@@ -31,6 +30,7 @@ from ..content.numeric import with_answer
 from .anki_cloze import cloze_field, without_own_bbox
 from .anki_figures import phone_width_px
 from .anki_notetypes import SORT_FIELD, NoteTypeSpec, notetype_specs
+from .anki_rows import Row, card_ordinals
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can store; any fixed value would do
 
@@ -190,24 +190,6 @@ def start_package(course: Course, notes: list[NoteData], media: list[Media], loc
     the result for the bytes."""
     genanki = libraries.genanki()
 
-    class _Note(genanki.Note):
-        """A note with its own modification time instead of the package-wide one."""
-
-        def __init__(self, mod: int, **kwargs):
-            super().__init__(**kwargs)
-            self.mod = mod
-
-        def write_to_db(self, cursor, timestamp, deck_id, id_gen):  # noqa: ARG002 - genanki hook
-            super().write_to_db(cursor, self.mod, deck_id, id_gen)
-
-        def _check_invalid_html_tags_in_fields(self):
-            """genanki only warns here, about HTML it did not escape: ours is made from allow-lists
-            and checked by _checked (genanki's regex over every field took 20 ms at 10,000 notes)."""
-
-        # the cached_property backport (if genanki was imported with it, before libraries.genanki) asks
-        # asyncio whether the function is a coroutine on every note
-        cards = functools.cached_property(genanki.Note.cards.func)
-
     ident = course.identity
     specs = notetype_specs(ident, messages(course.info.language))
     models = {
@@ -224,12 +206,11 @@ def start_package(course: Course, notes: list[NoteData], media: list[Media], loc
             if name not in decks:
                 decks[name] = genanki.Deck(ident.deck_id(name), name)
     guid = note_guid_maker(course.info)
+    ordinals = {kind: card_ordinals(model) for kind, model in models.items()}
     for due, note in enumerate(notes):
-        decks[note.deck].add_note(_Note(
-            lock.stamp(note.yaml_id, note.digest(), clock),
-            model=models[note.kind], fields=list(note.fields), tags=list(note.tags),
-            guid=guid(note.yaml_id), due=due,
-        ))
+        mod = lock.stamp(note.yaml_id, note.digest(), clock)
+        decks[note.deck].add_note(Row(models[note.kind], guid(note.yaml_id), note.fields, note.tags, mod, due,
+                                      ordinals[note.kind](note.fields)))
     return _zip(list(decks.values()), media, lock.created)
 
 
