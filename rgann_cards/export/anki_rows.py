@@ -1,9 +1,12 @@
 """The ``notes`` and ``cards`` rows of the package, as genanki writes them, without its per-note objects.
 
-genanki (0.13) makes a Note per note and a Card per card, and writes them through a dozen property
-calls each: at 10,000 notes the rows took 138 ms that way and take 90 ms as Rows. A ``Row`` is what genanki's Deck.write_to_db asks of a note
-(``model`` and ``write_to_db``), and it writes the same rows with the same statements in the same
-order (note, then its cards, ids from the same counter), so the database keeps every byte.
+genanki (0.13, pinned below 0.14 in pyproject.toml) makes a Note per note and a Card per card, and
+writes them through a dozen property calls each: at 10,000 notes the rows took 138 ms that way and
+take 90 ms as Rows. A ``Row`` is what genanki's Deck.write_to_db asks of a note (``model`` and
+``write_to_db``), and it writes the same rows with the same statements in the same order (note,
+then its cards, ids from the same counter), so the database keeps every byte. What genanki's Note
+checks first is checked here too (field count, no space in a tag); its fix-up of its own deprecated
+built-in cloze type cannot apply to the course's note types.
 
 Which cards a note gets is genanki's rule, taken once per note type: for a front/back type its
 ``_req`` (the fields a card needs), for a cloze type the numbers ``{{cN::`` in the fields its
