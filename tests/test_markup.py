@@ -123,3 +123,27 @@ def test_the_plain_line_shortcut_takes_the_common_sentences():
     for markdown_text in ("a\nb", "1. a", "$a$$b$", "a $ b$", "a $b $", "2$a$", "$a$3", r"a \$b$", "a  ",
                           "$a$a0", "a**b**", "**a*", "*a**", "***a***", "*a *", "* a*", "*a*b", "**a $x$ b**"):
         assert plain.split(markdown_text) is None, markdown_text
+
+
+def test_brace_balance_agrees_with_a_scan_that_honours_escapes():
+    """markdown._braces_balance cancels brace pairs when no brace is escaped: on random strings of braces,
+    backslashes and letters it says what a left-to-right depth scan (escapes eaten) says."""
+    import random
+
+    from rgann_cards.markup import markdown as md
+
+    def scan(latex: str) -> bool:
+        depth = 0
+        for _escaped, ch in re.findall(r"(\\.)|([{}])", latex):
+            depth += (ch == "{") - (ch == "}")
+            if depth < 0:
+                return False
+        return depth == 0
+
+    rng = random.Random(5)
+    balanced = 0
+    for _ in range(5000):
+        latex = "".join(rng.choice("{{}}\\ax\n") for _ in range(rng.randint(1, 10)))
+        assert md._braces_balance(latex) == scan(latex), repr(latex)
+        balanced += scan(latex)
+    assert 300 < balanced < 4700  # both answers came up often

@@ -60,14 +60,14 @@ def test_two_cores_and_one_give_the_same_results_and_caches():
 def test_a_failing_child_leaves_its_share_to_the_parent(monkeypatch):
     serial, _ = _lint(False)
     parent = os.getpid()
-    real = markdown.problems
+    real = markdown.lint  # what each field's lint calls (markup/batch._one)
 
-    def broken_in_the_child(text, **kwargs):
+    def broken_in_the_child(*args, **kwargs):
         if os.getpid() != parent:
             raise RuntimeError("a bug that only the child meets")
-        return real(text, **kwargs)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(markdown, "problems", broken_in_the_child)
+    monkeypatch.setattr(markdown, "lint", broken_in_the_child)
     markdown.forget()
     assert batch.lint(FIELDS, parallel=True) == serial
 

@@ -122,14 +122,15 @@ def build_notes(course: Course, verified: dict[str, str], figures: dict[str, Med
         for ex in deck.exercises:
             shared = _shared_fields(ex, course, verified, figures)
             key_points = "".join(f"<li>{render(p)}</li>" for p in ex.key_points)
+            ex_tags = _tags(deck, ex.tags)
             notes.append(_checked(NoteData(ex.id, "exercise", deck_name, (
                 ex.id, _text(ex.label), str(ex.points), render(ex.question), _answer_html(ex, render, t),
                 f"<ul>{key_points}</ul>", *shared, _text(deck.deck),
-            ), _tags(deck, ex.tags))))
+            ), ex_tags)))
             # the task's own name ("Task 1 · Gated memory and BiRNNs"), not the deck path with its "::"
             context = _text(f"{ex.label} · {deck.deck.rpartition('::')[2]}")
             for card in ex.cards:
-                tags = _tags(deck, ex.tags, card.tags)
+                tags = _tags(deck, ex.tags, card.tags) if card.tags else ex_tags  # most cards: their exercise's
                 if card.kind == "cloze":
                     body = (cloze_field(render(card.cloze, cloze=True)), render(card.extra or ""))
                 else:

@@ -23,7 +23,7 @@ from typing import Callable
 
 from .. import forked
 from . import markdown, mathml
-from .tex_width import too_wide_inline
+from .tex_width import too_wide
 
 Field = tuple[str, bool, bool]  # (text, cloze, printed)
 Result = tuple[list[str], list[str]]  # (errors, warnings)
@@ -130,9 +130,5 @@ def _lint_parts(part: Callable[[int], list[Field]], count: int, tickets: forked.
 
 
 def _one(text: str, cloze: bool, printed: bool) -> Result:
-    found = markdown.problems(text, cloze=cloze, printed=printed)
-    if found:
-        return found, []
-    warnings = too_wide_inline(text, cloze=cloze)
-    markdown.settle(text, cloze=cloze)
-    return found, warnings
+    found, inline = markdown.lint(text, cloze, printed)  # problems, then the formulas of a field without any
+    return (found, []) if found else (found, too_wide(inline))

@@ -26,7 +26,7 @@ from .cloze import _CLOZE_START, PLACEHOLDER, Cloze, MarkupError, _space_braces,
 from .tex import forbidden, literal, math_problems
 
 __all__ = ["PLACEHOLDER", "Cloze", "MarkupError", "MathRenderer", "anki_math", "dialect", "forget",
-           "inline_formulas", "problems", "render", "settle", "split_clozes"]
+           "inline_formulas", "lint", "problems", "render", "settle", "split_clozes"]
 
 # (latex, display) -> HTML
 MathRenderer = Callable[[str, bool], str]
@@ -164,7 +164,10 @@ def _inline(tokens: list) -> list[tuple[str, int]]:
 
 def inline_formulas(text: str, *, cloze: bool = False) -> list[tuple[str, int]]:
     """The field's inline formulas (``$...$``), each with its list depth; from this build's parse."""
-    parsed = _parse(text, cloze)
+    return _inline_of(_parse(text, cloze))
+
+
+def _inline_of(parsed: _Parsed) -> list[tuple[str, int]]:
     if parsed.pieces is not None:
         return [(latex, 0) for latex in parsed.pieces[1::2]]
     if parsed.inline is None:  # settled since: parse it again
@@ -178,10 +181,30 @@ def settle(text: str, *, cloze: bool = False) -> None:
     So the Anki HTML is made where the lint runs (on both cores, markup/batch.py), and a large
     course never holds the tokens of every field at once (peak memory at 10k notes).
     """
-    parsed = _parse(text, cloze)
-    render(text, cloze=cloze)
+    _settle(_parse(text, cloze))
+
+
+def _settle(parsed: _Parsed) -> None:
+    key = (anki_math, None)
+    if key not in parsed.rendered:
+        parsed.rendered[key] = _render(parsed, anki_math, None)
     if not parsed.printed:
         parsed.tokens = parsed.pieces = parsed.inline = None
+
+
+def lint(text: str, cloze: bool = False, printed: bool = False) -> tuple[list[str], list[tuple[str, int]]]:
+    """``problems``, and for a field without any its inline formulas (``inline_formulas``), after which
+    it is settled (``settle``): what markup/batch.py asks of each field, from one look-up of its parse."""
+    try:
+        parsed = _parse(text, cloze)
+    except MarkupError as exc:
+        return forbidden(text) + [str(exc)], []
+    found = _problems(text, parsed, cloze, printed)
+    if found:
+        return found, []
+    inline = _inline_of(parsed)
+    _settle(parsed)
+    return found, inline
 
 
 def parses_since(before: set) -> list[tuple]:
@@ -293,11 +316,15 @@ def problems(text: str, *, cloze: bool = False, printed: bool = False) -> list[s
     it is also converted to MathML, with its own display flag, and the conversion is kept
     for the pages.
     """
-    found = forbidden(text)  # anywhere in the field: math, text, code, cloze hints
     try:
         parsed = _parse(text, cloze)
     except MarkupError as exc:
-        return found + [str(exc)]
+        return forbidden(text) + [str(exc)]
+    return _problems(text, parsed, cloze, printed)
+
+
+def _problems(text: str, parsed: _Parsed, cloze: bool, printed: bool) -> list[str]:
+    found = forbidden(text)  # anywhere in the field: math, text, code, cloze hints
     if not cloze and _CLOZE_START.search(text):
         found.append("cloze deletion '{{c1::...}}' outside a 'cloze' field")
     parsed.printed |= printed
@@ -306,7 +333,7 @@ def problems(text: str, *, cloze: bool = False, printed: bool = False) -> list[s
     in_math: set[int] = set()
     decoded: list[str] = []
     for latex, display in _spans(parsed, decoded):
-        if _brace_balance(latex) != 0:
+        if not _braces_balance(latex):
             found.append(f"unbalanced braces in math '${_clip(latex)}$'")
         if clozes:  # placeholders come only from split_clozes: content may not contain them (charset.MARKERS)
             in_math.update(int(m.group(1)) for m in PLACEHOLDER.finditer(latex))
@@ -353,11 +380,18 @@ def _spans(parsed: _Parsed, decoded: list[str]) -> list[tuple[str, bool]]:
 
 
 _BRACE_OR_ESCAPE = re.compile(r"(\\.)|([{}])")
+_NOT_BRACE = re.compile(r"[^{}]+")
 
 
-def _brace_balance(latex: str) -> int:
+def _braces_balance(latex: str) -> bool:
+    """Whether every '{' of ``latex`` is closed, in order, by a '}' (an escaped brace, ``\\{``, is neither)."""
     if "{" not in latex and "}" not in latex:
-        return 0
+        return True
+    if "\\{" not in latex and "\\}" not in latex:  # no brace is escaped: they balance if pairs cancel out
+        braces = _NOT_BRACE.sub("", latex)
+        while "{}" in braces:
+            braces = braces.replace("{}", "")
+        return not braces
     depth = 0
     for _escaped, ch in _BRACE_OR_ESCAPE.findall(latex):
         if ch == "{":
@@ -365,8 +399,8 @@ def _brace_balance(latex: str) -> int:
         elif ch == "}":
             depth -= 1
             if depth < 0:
-                return depth
-    return depth
+                return False
+    return depth == 0
 
 
 def _clip(text: str, width: int = 40) -> str:

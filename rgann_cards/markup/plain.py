@@ -36,10 +36,6 @@ _DROP_TEXT = dict.fromkeys(map(ord, _TEXT))
 _SPACE = frozenset("\t\n\x0b\x0c\r \xa0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B))))
 
 
-def _space(ch: str) -> bool:
-    return ch.isspace() or ch in _SPACE
-
-
 # an emphasis pair as described above; the closer's lookahead lists the punctuation _TEXT allows
 _EMPHASIS = re.compile(r"(?<![^ ])(\*\*?)([^\W_](?:[^*]*[^\W_])?)\1(?![^ ,.?;:()'/-])")
 _TAGS = {"*": "em", "**": "strong"}
@@ -63,20 +59,23 @@ def split(text: str) -> list[str] | None:
         # dollarmath looks for a digit before an opening '$' at src[pos - 1]: at position 0 that
         # wraps round to the last character, so "$a$ 1" is not math to it
         return None
-    for i, piece in enumerate(pieces):
-        if i % 2 == 0:
-            rest = piece.translate(_DROP_TEXT)  # what is not in _TEXT must be letters and digits
-            if rest and not rest.isalnum():
-                return None
-            if 0 < i < len(pieces) - 1 and not piece:  # `$a$$b$` would read as display math
-                return None
-            if "*" in piece:
-                piece = pieces[i] = _emphasis(piece)
-                if piece is None:
-                    return None
-        elif (not piece or _space(piece[0]) or _space(piece[-1]) or piece.endswith("\\")
-              or pieces[i - 1][-1:].isdigit() or pieces[i + 1][:1].isdigit()):
+    # the text between the formulas, all at once: what is not in _TEXT must be letters and digits
+    rest = "".join(pieces[::2]).translate(_DROP_TEXT)
+    if rest and not rest.isalnum():
+        return None
+    if "" in pieces[2:-1:2]:  # `$a$$b$` would read as display math
+        return None
+    for i in range(1, len(pieces), 2):  # each formula: no space inside its dollars, no digit outside them
+        piece = pieces[i]
+        if (not piece or piece.strip() != piece or piece[0] in _SPACE or piece[-1] in _SPACE
+                or piece[-1] == "\\" or pieces[i - 1][-1:].isdigit() or pieces[i + 1][:1].isdigit()):
             return None
+    if "*" in line:  # emphasis, in the text between the formulas
+        for i in range(0, len(pieces), 2):
+            if "*" in pieces[i]:
+                pieces[i] = _emphasis(pieces[i])
+                if pieces[i] is None:
+                    return None
     return pieces
 
 

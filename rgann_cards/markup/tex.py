@@ -58,7 +58,7 @@ _DELIMITER = re.compile(r"\\(?=[(\[]|begin\{)")
 
 def forbidden(text: str) -> list[str]:
     """A message for each forbidden command in ``text`` (any string of the course), in order of appearance."""
-    if "\\" not in text:
+    if "\\" not in text or _FORBIDDEN.search(text) is None:  # nearly every string: nothing to report
         return []
     names = dict.fromkeys(m.group(1) for m in _FORBIDDEN.finditer(text))
     return [f"forbidden TeX command '\\{name}' ({FORBIDDEN_REASON})" for name in names]
@@ -71,6 +71,14 @@ def math_problems(latex: str) -> list[str]:
     """What keeps ``latex`` off the allow-list: unknown or unsupported commands and environments, stray '&'."""
     if "\\" not in latex and "&" not in latex:  # no command, no environment, no '&': nothing to find
         return []
+    if ("&" not in latex and "\\begin" not in latex and "\\end" not in latex
+            and _allowed().issuperset(_NAME.findall(latex))):
+        return []  # most formulas: every command allowed, and no environment or '&' to look at
+    return _looked_at(latex)
+
+
+def _looked_at(latex: str) -> list[str]:
+    """math_problems, command by command (tests hold the shortcut above to it)."""
     found = []
     known = _known_commands()
     for name, symbol in dict.fromkeys(_COMMAND.findall(latex)):
@@ -97,6 +105,16 @@ def math_problems(latex: str) -> list[str]:
 def literal(html: str) -> str:
     """Escaped text for an Anki field, with every math delimiter broken so that MathJax leaves it alone."""
     return _DELIMITER.sub(r"\\<span></span>", html) if "\\" in html else html
+
+
+_NAME = re.compile(r"\\([A-Za-z]+|.)", re.S)  # _COMMAND's two groups as one: a name or a symbol
+
+
+@lru_cache(maxsize=1)
+def _allowed() -> frozenset[str]:
+    """Every name or symbol math_problems lets pass, so that a formula of only these needs no closer look."""
+    names = {n for n in _known_commands() if n not in UNSUPPORTED and not _FORBIDDEN.fullmatch("\\" + n)}
+    return frozenset(names | _SYMBOL_COMMANDS | {"begin", "end"})
 
 
 @lru_cache(maxsize=1)

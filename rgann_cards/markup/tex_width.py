@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import re
 
+from .cloze import PLACEHOLDER
+from .markdown import inline_formulas
+
 # MathJax scales its fonts so their x-height matches the text's; for the sans-serif faces of the card
 # (Roboto, Helvetica, Arial, DejaVu Sans) that makes one TeX em about 1.2 text em.
 MATH_SCALE = 1.2
@@ -261,11 +264,14 @@ def too_wide_inline(text: str, *, cloze: bool = False) -> list[str]:
     A formula in a list item has the item's indent less room. In a cloze field a formula that holds a
     deletion is exempt: the Anki export sets it as display math and breaks it over lines.
     """
-    from .markdown import PLACEHOLDER, inline_formulas
+    return too_wide(inline_formulas(text, cloze=cloze))
 
+
+def too_wide(formulas: list[tuple[str, int]]) -> list[str]:
+    """too_wide_inline's warnings for a field's inline formulas (``markdown.inline_formulas``)."""
     found = []
-    for latex, depth in inline_formulas(text, cloze=cloze):
-        if PLACEHOLDER.search(latex):
+    for latex, depth in formulas:
+        if "\ue000" in latex and PLACEHOLDER.search(latex):  # a deletion's placeholder (markup/cloze.py)
             continue
         room = PHONE_COLUMN_PX - depth * LIST_INDENT_PX
         if inline_bound_em(latex) * CARD_FONT_PX <= room:  # most formulas: provably narrow enough
