@@ -26,7 +26,7 @@ from .cloze import _CLOZE_START, PLACEHOLDER, Cloze, MarkupError, _space_braces,
 from .tex import forbidden, literal, math_problems
 
 __all__ = ["PLACEHOLDER", "Cloze", "MarkupError", "MathRenderer", "anki_math", "dialect", "forget",
-           "inline_formulas", "lint", "problems", "render", "settle", "split_clozes"]
+           "inline_formulas", "lint", "problems", "render", "split_clozes"]
 
 # (latex, display) -> HTML
 MathRenderer = Callable[[str, bool], str]
@@ -175,26 +175,20 @@ def _inline_of(parsed: _Parsed) -> list[tuple[str, int]]:
     return parsed.inline
 
 
-def settle(text: str, *, cloze: bool = False) -> None:
+def _settle(parsed: _Parsed) -> None:
     """Linting is done: the field gets its Anki HTML now, and one that no page prints lets its parse go.
 
     So the Anki HTML is made where the lint runs (on both cores, markup/batch.py), and a large
     course never holds the tokens of every field at once (peak memory at 10k notes).
     """
-    _settle(_parse(text, cloze))
-
-
-def _settle(parsed: _Parsed) -> None:
-    key = (anki_math, None)
-    if key not in parsed.rendered:
-        parsed.rendered[key] = _render(parsed, anki_math, None)
+    _rendered(parsed, anki_math, None)
     if not parsed.printed:
         parsed.tokens = parsed.pieces = parsed.inline = None
 
 
 def lint(text: str, cloze: bool = False, printed: bool = False) -> tuple[list[str], list[tuple[str, int]]]:
     """``problems``, and for a field without any its inline formulas (``inline_formulas``), after which
-    it is settled (``settle``): what markup/batch.py asks of each field, from one look-up of its parse."""
+    it is settled (``_settle``): what markup/batch.py asks of each field, from one look-up of its parse."""
     try:
         parsed = _parse(text, cloze)
     except MarkupError as exc:
@@ -262,7 +256,11 @@ def render(text: str, target: MathRenderer = anki_math, *, cloze: bool = False,
         html = _ANKI_ONLY.get((text, cloze))
         if html is not None:
             return html
-    parsed = _parse(text, cloze)
+    return _rendered(_parse(text, cloze), target, sanitize)
+
+
+def _rendered(parsed: _Parsed, target: MathRenderer, sanitize: Callable[[str], str] | None) -> str:
+    """The field rendered for ``target``, once per build."""
     key = (target, sanitize)
     if key not in parsed.rendered:
         parsed.rendered[key] = _render(parsed, target, sanitize)

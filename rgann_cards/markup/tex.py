@@ -50,6 +50,7 @@ ENVIRONMENTS = frozenset({"aligned", "align", "align*", "split", "matrix", "pmat
 _SYMBOL_COMMANDS = frozenset(",;:! \n{}|\\#%&_$>")
 
 _COMMAND = re.compile(r"\\(?:([A-Za-z]+)|(.))", re.S)  # eats '\\' whole: a line break then 'b' is no '\b'
+_NAME = re.compile(r"\\([A-Za-z]+|.)", re.S)  # _COMMAND's two groups as one: a name or a symbol
 _BEGIN_END = re.compile(r"\\(begin|end)\s*\{([^{}]*)\}")
 _INNERMOST_ENV = re.compile(r"\\begin\s*\{[^{}]*\}(?:(?!\\begin\s*\{).)*?\\end\s*\{[^{}]*\}", re.S)
 # What Anki's MathJax would start typesetting at, in text outside our own math.
@@ -105,9 +106,6 @@ def _looked_at(latex: str) -> list[str]:
 def literal(html: str) -> str:
     """Escaped text for an Anki field, with every math delimiter broken so that MathJax leaves it alone."""
     return _DELIMITER.sub(r"\\<span></span>", html) if "\\" in html else html
-
-
-_NAME = re.compile(r"\\([A-Za-z]+|.)", re.S)  # _COMMAND's two groups as one: a name or a symbol
 
 
 @lru_cache(maxsize=1)

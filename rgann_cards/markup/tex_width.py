@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .cloze import PLACEHOLDER
+from .cloze import _PH_OPEN, PLACEHOLDER
 from .markdown import inline_formulas
 
 # MathJax scales its fonts so their x-height matches the text's; for the sans-serif faces of the card
@@ -271,7 +271,7 @@ def too_wide(formulas: list[tuple[str, int]]) -> list[str]:
     """too_wide_inline's warnings for a field's inline formulas (``markdown.inline_formulas``)."""
     found = []
     for latex, depth in formulas:
-        if "\ue000" in latex and PLACEHOLDER.search(latex):  # a deletion's placeholder (markup/cloze.py)
+        if _PH_OPEN in latex and PLACEHOLDER.search(latex):  # a cloze deletion's placeholder
             continue
         room = PHONE_COLUMN_PX - depth * LIST_INDENT_PX
         if inline_bound_em(latex) * CARD_FONT_PX <= room:  # most formulas: provably narrow enough
