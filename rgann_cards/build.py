@@ -302,19 +302,28 @@ def _render_outputs(course: Course, verification: Verification, svgs: dict[str, 
     identity guard's result (``guard_course`` raises ContentError for an id the lock forbids); and what
     ``meanwhile`` returned, called with this process's outputs while the child finishes its own.
 
-    The quiz's items, the HTML pages and the JSON are made in a forked child (forked.py) while
-    this process checks the identities and makes the Anki package: both cores at work, the same
-    bytes as one after the other. Without a child the items are left to the caller.
+    The quiz's items and the HTML pages are made in a forked child (forked.py) while this process
+    checks the identities and makes the Anki package, and the JSON by whichever of the two is done
+    first: both cores at work, the same bytes as one after the other. Without a child the items are
+    left to the caller.
     """
     from . import forked
+
+    json_path = dist_dir / course.identity.json_name
+    # The JSON goes to whichever process is free first: the child after the pages, or this one after
+    # the package (its one ticket is taken by one of them); how long each side takes varies with the course.
+    json_ticket = forked.Tickets(1 if "json" in targets else 0)
+
+    def json_if_free(outputs: dict[Path, bytes]) -> None:
+        for _ in json_ticket:
+            outputs[json_path] = render_json(course, verification)
 
     def beside() -> tuple[dict[Path, bytes], bool]:
         in_child = forked.in_child()  # if not, the parent does this itself: the caller stores the items
         if in_child:  # first, so their memory is free again before the pages are made (peak RSS)
             store_items()  # the course validated and its checks passed: its items are right whatever follows
         outputs = _html_pages(course, verification, svgs, dist_dir) if "html" in targets else {}
-        if "json" in targets:
-            outputs[dist_dir / course.identity.json_name] = render_json(course, verification)
+        json_if_free(outputs)
         return outputs, in_child
 
     child = forked.Beside(beside, fork=None if "anki" in targets else False)
@@ -327,10 +336,18 @@ def _render_outputs(course: Course, verification: Verification, svgs: dict[str, 
         outputs = _anki_outputs(course, verification, svgs, targets, dist_dir, lock_path, lock, clock, guard,
                                 records)
         done_meanwhile = meanwhile(outputs)
+        if child.forked:
+            json_if_free(outputs)
         rendered, stored = child.result()
     finally:
         child.cancel()  # a failure here: the pages are not wanted
-    return {**outputs, **rendered}, stored, guard, done_meanwhile
+        json_ticket.close()
+    merged = {**outputs, **rendered}
+    if "json" in targets:  # last, whoever made it: the order of the commit never depends on who did
+        made = merged.pop(json_path, None)
+        # none: the child took the ticket and then failed (the rest of its work was redone here)
+        merged[json_path] = made if made is not None else render_json(course, verification)
+    return merged, stored, guard, done_meanwhile
 
 
 def _html_pages(course: Course, verification: Verification, svgs: dict[str, bytes], dist_dir: Path) -> dict:

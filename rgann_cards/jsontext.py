@@ -8,9 +8,18 @@ key that is not text, a subclass) goes to json.dumps, which then writes or refus
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from json.encoder import encode_basestring  # the C function where _json is built (it is in CPython)
+
+try:
+    from json.encoder import c_make_encoder  # None where _json is not built
+except ImportError:  # pragma: no cover - every CPython has it
+    c_make_encoder = None
+
+_SCALARS = frozenset({str, int, bool, type(None)})  # written alike by the C encoder and by json.dumps
+_TEXT = frozenset({str})
 
 
 class _Unusual(Exception):
@@ -37,17 +46,33 @@ def _encode(value, newline: str, step: str) -> str:
         return int.__repr__(value)
     if kind is float and math.isfinite(value):
         return float.__repr__(value)
+    # A container of text, whole numbers, booleans and None (most of them: a lock entry, a list of tags)
+    # is written by the C encoder in one call, with this depth's separator; in any other, text, the
+    # most common value by far, is written in place rather than by a call per value.
     if kind is list or kind is tuple:
         if not value:
             return "[]"
         inner = newline + step
-        return "[" + inner + ("," + inner).join([_encode(item, inner, step) for item in value]) + newline + "]"
+        if c_make_encoder is not None and _SCALARS.issuperset(map(type, value)):
+            return "[" + inner + "".join(_flat(inner)(value, 0))[1:-1] + newline + "]"
+        items = [encode_basestring(item) if type(item) is str else _encode(item, inner, step) for item in value]
+        return "[" + inner + ("," + inner).join(items) + newline + "]"
     if kind is dict:
         if not value:
             return "{}"
         inner = newline + step
-        if not all(type(key) is str for key in value):
+        if not _TEXT.issuperset(map(type, value)):
             raise _Unusual
-        items = [encode_basestring(key) + ": " + _encode(item, inner, step) for key, item in value.items()]
+        if c_make_encoder is not None and _SCALARS.issuperset(map(type, value.values())):
+            return "{" + inner + "".join(_flat(inner)(value, 0))[1:-1] + newline + "}"
+        items = [encode_basestring(key) + ": " + (encode_basestring(item) if type(item) is str else
+                                                   _encode(item, inner, step)) for key, item in value.items()]
         return "{" + inner + ("," + inner).join(items) + newline + "}"
     raise _Unusual
+
+
+@functools.lru_cache(maxsize=None)
+def _flat(inner: str):
+    """The C encoder for a container of scalars whose items are separated by ``,`` and ``inner``
+    (a newline and the depth's indent), keys from values by ``: ``, as json.dumps's indent does."""
+    return c_make_encoder(None, None, encode_basestring, None, ": ", "," + inner, False, False, True)

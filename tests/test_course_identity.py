@@ -53,6 +53,26 @@ def test_the_shipped_package_keeps_its_ids(shipped_build: Path, tmp_path: Path):
     assert ours and all(deck_id == _frozen_deck_id(name) for name, deck_id in ours.items())
 
 
+def test_the_guid_maker_writes_what_genanki_s_guid_for_writes():
+    """The package's GUIDs are computed by lifecycle.identity itself (faster): the same as genanki's own
+    function for every id a course may use, and for the ids whose hash starts with zero bytes."""
+    import random
+
+    from rgann_cards.content.model import CourseInfo
+    from rgann_cards.lifecycle.identity import note_guid_maker
+
+    genanki = require_module("genanki")
+    rng = random.Random(14)
+    alphabet = "abcxyz09-_.:/ äöüßé€\u2028\U0001f600\"'"
+    ids = ["", "0", "s02-t1a-lstm-gates"] + ["".join(rng.choices(alphabet, k=rng.randint(1, 40))) for _ in range(20_000)]
+    for course, namespace in (("rgann", "rgann-cards"), ("other-course", "rgann-cards/other-course")):
+        guid = note_guid_maker(CourseInfo(id=course, title="T", root_deck="R"))
+        assert [guid(i) for i in ids] == [genanki.guid_for(namespace, i) for i in ids]
+    # a hash whose first bytes are zero has fewer base-91 digits: found by search, checked the same way
+    short = next(i for i in map(str, range(10**6)) if hashlib.sha256(f"rgann-cards__{i}".encode()).digest()[0] == 0)
+    assert note_guid_maker(CourseInfo(id="rgann", title="T", root_deck="R"))(short) == genanki.guid_for("rgann-cards", short)
+
+
 def test_the_shipped_course_keeps_its_progress_file():
     from rgann_cards.quiz.store import default_path
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import run_cli
 
 
@@ -72,3 +74,97 @@ def test_the_lock_s_encoder_writes_what_json_dumps_writes_with_its_indent_and_na
     for data in (value, {k: v for k, v in value.items() if k != "x"}, {1: "int key"}, []):
         for indent in (1, 2, 4):
             assert dumps(data, indent=indent, allow_nan=True) == json.dumps(data, ensure_ascii=False, indent=indent)
+
+
+def test_the_encoder_writes_random_documents_as_json_dumps_does():
+    """jsontext writes a container of scalars with the C encoder and the rest itself: on random nested
+    documents (scalars of every kind, empty and nested containers, text keys and others, subclasses)
+    its text is json.dumps's at every indent."""
+    import enum
+    import random
+
+    from rgann_cards.jsontext import dumps
+
+    class Text(str):
+        pass
+
+    class Number(enum.IntEnum):
+        ONE = 1
+
+    rng = random.Random(14)
+    texts = ["", "a", "é\u2028\"\\\n\x00\t", "\U0001f600", "{}", "[1]"]
+    scalars = texts + [0, -7, 10**30, True, False, None, 2.5, -0.0, 1e300, Text("sub"), Number.ONE]
+
+    def value(depth):
+        roll = rng.random()
+        if depth > 3 or roll < 0.45:
+            return rng.choice(scalars)
+        items = [value(depth + 1) for _ in range(rng.randint(0, 4))]
+        if roll < 0.6:
+            return items if rng.random() < 0.7 else tuple(items)
+        keys = [rng.choice(texts + ["k", "z", "b"]) if rng.random() < 0.95 else rng.choice([1, None, True])
+                for _ in items]
+        return dict(zip(keys, items))
+
+    flat = 0
+    for _ in range(3000):
+        document = value(0)
+        for indent in (1, 2):
+            assert dumps(document, indent=indent, allow_nan=True) == json.dumps(document, ensure_ascii=False,
+                                                                               indent=indent), document
+        flat += isinstance(document, (list, tuple, dict)) and all(
+            type(v) in (str, int, bool, type(None)) for v in (document.values() if isinstance(document, dict)
+                                                              else document))
+    assert flat > 100  # the C encoder's containers came up often
+
+
+@pytest.mark.parametrize("who", ["the build", "the child", "no one: the child took it and died"])
+def test_the_json_is_the_same_whoever_makes_it(tmp_path: Path, monkeypatch, who: str):
+    """The course JSON goes to whichever process is free first (build._render_outputs): made by the build,
+    by the pages' child, or again by the build when the child took it and died, every output is the
+    bytes of a build in one process, committed in the same order."""
+    import os
+    import time
+
+    from conftest import FIXTURES, copy_tree
+    from rgann_cards import build as building
+    from rgann_cards import forked
+
+    def run(name: str, *, fork: bool) -> tuple[dict, list]:
+        project = tmp_path / name
+        copy_tree(FIXTURES / "valid", project / "content")
+        with monkeypatch.context() as m:
+            m.setenv("SOURCE_DATE_EPOCH", "1750000000")
+            m.setattr(forked, "can_fork", lambda: fork)
+            report = building.build(project / "content", project / "dist", cache_dir=None,
+                                    state_dir=project / "state")
+        files = {p.relative_to(project).as_posix(): p.read_bytes() for p in sorted(project.rglob("*"))
+                 if p.is_file() and "state" not in p.parts}
+        return files, [p.relative_to(project).as_posix() for p in report.written]
+
+    serial = run("serial", fork=False)
+    made_by = tmp_path / "made-by"
+    real_json, real_pages, real_anki = building.render_json, building._html_pages, building._anki_outputs
+
+    def render_json(*args):
+        with made_by.open("a") as out:
+            out.write("child\n" if forked.in_child() else "build\n")
+        if forked.in_child() and who.startswith("no one"):
+            os._exit(3)
+        return real_json(*args)
+
+    def slow_pages(*args):  # the child is late: the build is free first
+        if forked.in_child():
+            time.sleep(1.0)
+        return real_pages(*args)
+
+    def slow_anki(*args):  # the build is late: the child is free first
+        time.sleep(1.0)
+        return real_anki(*args)
+
+    monkeypatch.setattr(building, "render_json", render_json)
+    monkeypatch.setattr(building, "_html_pages" if who == "the build" else "_anki_outputs",
+                        slow_pages if who == "the build" else slow_anki)
+    assert run("forked", fork=True) == serial
+    expected = {"the build": ["build"], "the child": ["child"]}.get(who, ["child", "build"])
+    assert made_by.read_text().split() == expected

@@ -185,3 +185,30 @@ def test_a_copied_lock_keeps_its_state_whatever_happens_to_the_original():
     lock.restore("b")
     lock.last_changes["added"].append("b")
     assert snapshot.to_bytes() == before
+
+
+def test_content_hash_hashes_what_json_dumps_writes():
+    """A note's digest (its stamp in the lock: a change re-stamps it in every student's Anki) is joined
+    by hand for text and tuples of text; it must be the hash of the canonical JSON, whatever the text."""
+    import hashlib
+    import random
+
+    from rgann_cards.lifecycle.lock import content_hash
+
+    def canonical(*parts):
+        blob = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    rng = random.Random(14)
+    alphabet = 'ab \\"\n\t\x00\x1f\x7f/é€\u2028\u2029\U0001f600<>&'
+
+    def text():
+        return "".join(rng.choices(alphabet, k=rng.randint(0, 12)))
+
+    cases = [(), ("",), ((),), ([],), ({"b": 1, "a": [2.5, None, True]},), ("basic", ("x",), ["t"], 3),
+             ("a", ("b", 1)), (1.0,), (("a",), {"k": "v"})]
+    for _ in range(3000):
+        cases.append(tuple(text() if rng.random() < 0.4 else tuple(text() for _ in range(rng.randint(0, 4)))
+                           for _ in range(rng.randint(0, 4))))
+    for parts in cases:
+        assert content_hash(*parts) == canonical(*parts), parts

@@ -125,6 +125,71 @@ def test_the_plain_line_shortcut_takes_the_common_sentences():
         assert plain.split(markdown_text) is None, markdown_text
 
 
+def test_split_clozes_agrees_with_a_scan_of_every_character():
+    """split_clozes jumps from brace to brace (and backslash): on random texts full of deletions, braces,
+    escapes and hints it gives what a scan of every character gives, the same errors included."""
+    import random
+
+    from rgann_cards.markup.cloze import Cloze, MarkupError, _CLOZE_START
+
+    def hint(body):
+        depth = 0
+        for i, ch in enumerate(body):
+            if ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+            elif depth == 0 and body.startswith("::", i):
+                return body[:i], body[i + 2:]
+        return body, None
+
+    def scan(text):
+        out, clozes, pos = [], [], 0
+        while (match := _CLOZE_START.search(text, pos)) is not None:
+            out.append(text[pos:match.start()])
+            i, depth = match.end(), 0
+            while True:
+                if i >= len(text):
+                    raise MarkupError(f"unterminated cloze '{text[match.start():match.start() + 30]}...': missing '}}}}'")
+                ch = text[i]
+                if ch == "\\":
+                    i += 2
+                    continue
+                if ch == "{":
+                    depth += 1
+                elif ch == "}":
+                    if depth == 0:
+                        if text.startswith("}}", i):
+                            break
+                        raise MarkupError(f"unbalanced '}}' in cloze '{text[match.start():i + 1]}'")
+                    depth -= 1
+                i += 1
+            content, cue = hint(text[match.end():i])
+            if not content.strip():
+                raise MarkupError(f"empty cloze deletion '{text[match.start():i + 2]}'")
+            out.append(f"\ue000{len(clozes)}\ue001")
+            clozes.append(Cloze(int(match.group(1)), content, cue))
+            pos = i + 2
+        out.append(text[pos:])
+        return "".join(out), clozes
+
+    def outcome(split, text):
+        try:
+            return split(text)
+        except MarkupError as exc:
+            return str(exc)
+
+    rng = random.Random(14)
+    pieces = ["{{c1::", "{{c2::", "}}", "}", "{", "\\", "\\{", "\\}", "::", ":", "a", " ", "$", "x_{1}"]
+    kinds = set()
+    for _ in range(6000):
+        text = "".join(rng.choices(pieces, k=rng.randint(1, 14)))
+        expected = outcome(scan, text)
+        assert outcome(split_clozes, text) == expected, repr(text)
+        kinds.add(expected.split()[0] if isinstance(expected, str) else bool(expected[1]))
+    assert kinds == {True, False, "unterminated", "unbalanced", "empty"}  # every outcome came up
+
+
 def test_brace_balance_agrees_with_a_scan_that_honours_escapes():
     """markdown._braces_balance cancels brace pairs when no brace is escaped: on random strings of braces,
     backslashes and letters it says what a left-to-right depth scan (escapes eaten) says."""

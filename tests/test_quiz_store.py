@@ -237,3 +237,31 @@ def test_stats_command(project: Path):
     missing = run_cli("stats", "--db", str(project / "none.sqlite3"), cwd=project, env=env)
     assert missing.returncode == 0 and missing.stdout.startswith("Progress  none yet")
     assert not (project / "none.sqlite3").exists()
+
+
+def test_items_made_without_their_init_equal_items_made_with_it(tmp_path: Path):
+    """items.made skips the frozen dataclass's __init__: every item of a course, and every item read back
+    from the cache, has every field, each equal to what Item(...) sets, and stays frozen."""
+    import dataclasses
+
+    from rgann_cards.content.load import load_course
+    from rgann_cards.quiz.items import Item, items_of, made
+
+    names = [f.name for f in dataclasses.fields(Item)]
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "valid", content)
+    built = items_of(load_course(content))
+    cache.load_items(content, tmp_path / "cache")
+    read = cache.load_items(content, tmp_path / "cache")  # from the file this time
+    assert {i.kind for i in built} == {"exercise", "basic", "cloze"}
+    for item in built + read:
+        assert list(vars(item)) and set(vars(item)) == set(names)
+        proper = Item(**{name: getattr(item, name) for name in names})
+        assert item == proper and repr(item) == repr(proper) and hash(item) == hash(proper)
+        assert vars(item) == vars(proper)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            item.front = "changed"
+    assert read == built
+    assert made(card_id=1, key="k", kind="basic", order=0, deck="D", deck_file="f", label="1", exercise_id="e",
+                yaml_id="k", tags=frozenset(), front="f", back="b") == Item(
+        1, "k", "basic", 0, "D", "f", "1", "e", "k", frozenset(), "f", "b")

@@ -184,6 +184,23 @@ _Loader.add_implicit_resolver(
     re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
     list("-+0123456789"),
 )
+# The first characters an implicit resolver looks at; a scalar that starts with any other is text.
+_RESOLVED_FIRST = frozenset(_Loader.yaml_implicit_resolvers)
+
+
+def _resolve(self, kind, value, implicit, _resolve=_Loader.resolve):
+    """BaseResolver.resolve (libyaml's composer asks it the tag of every node), answered at once for
+    the commonest node: a scalar that is quoted, or whose first character no implicit resolver
+    looks at, is text, as the full look would find (no resolver matches, and a safe loader has no
+    path resolvers). The rest get the full look."""
+    if kind is ScalarNode and (not implicit[0] or value[:1] not in _RESOLVED_FIRST):
+        return _STR
+    return _resolve(self, kind, value, implicit)
+
+
+# only while nothing can make the shortcut wrong: no wildcard resolver, no path resolver
+if None not in _RESOLVED_FIRST and not _Loader.yaml_path_resolvers:
+    _Loader.resolve = _resolve
 
 
 def _raw_characters(text: str, shown_as: str) -> list[Problem]:

@@ -113,6 +113,7 @@ def build_notes(course: Course, verified: dict[str, str], figures: dict[str, Med
     """Render every exercise and card of the course, in course order."""
     notes: list[NoteData] = []
     t = messages(course.info.language)
+    numeric_answer = t.numeric_answer  # looked up once: each card asks for it
 
     def render(text: str, **kwargs) -> str:
         return anki_images(markup.render(text, **kwargs), figures)  # Markdown images become media files
@@ -135,7 +136,7 @@ def build_notes(course: Course, verified: dict[str, str], figures: dict[str, Med
                     body = (cloze_field(render(card.cloze, cloze=True)), render(card.extra or ""))
                 else:
                     body = (render(card.front), render(with_answer(card.back, card.answer_value, card.tol, card.unit,
-                                                                    t.numeric_answer)))
+                                                                    numeric_answer)))
                 # a card may show its own figure instead of the exercise's
                 own = _shared_fields(ex, course, verified, figures, card.figure) if card.figure else shared
                 notes.append(_checked(NoteData(card.id, card.kind, deck_name, (card.id, *body, context, *own), tags)))

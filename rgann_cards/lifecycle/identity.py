@@ -8,6 +8,7 @@ keep exactly today's values, or students lose their history.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from typing import Callable, Iterable
 
@@ -27,9 +28,21 @@ def note_guid_maker(info: CourseInfo) -> Callable[[str], str]:
     from ..identity import identity
     from ..libraries import genanki
 
-    guid_for = genanki().guid_for
-    namespace = identity(info.id).guid_namespace
-    return lambda yaml_id: guid_for(namespace, yaml_id)
+    # genanki.guid_for(namespace, yaml_id), computed as it does (tests/test_course_identity.py holds the
+    # two to each other): the first 8 bytes of a sha256 as a number, written in Anki's base 91, with
+    # the digits found by divmod instead of a loop over the bytes (a quarter of its time)
+    digits = "".join(genanki().util.BASE91_TABLE)
+    prefix = f"{identity(info.id).guid_namespace}__"
+
+    def guid(yaml_id: str) -> str:
+        number = int.from_bytes(hashlib.sha256((prefix + yaml_id).encode("utf-8")).digest()[:8], "big")
+        written = []
+        while number:
+            number, digit = divmod(number, 91)
+            written.append(digits[digit])
+        return "".join(reversed(written))
+
+    return guid
 
 
 def course_tag(info: CourseInfo) -> str:

@@ -21,6 +21,7 @@ import json
 import os
 import time
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring  # the C function where _json is built
 from pathlib import Path
 
 from ..errors import ContentError, SourceLocation, display_path
@@ -35,8 +36,26 @@ FACTS = ("kind", "deck", "file", "text", "cloze")
 
 def content_hash(*parts: object) -> str:
     """sha256 over a canonical JSON encoding of ``parts``."""
-    blob = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_canonical(parts).encode("utf-8")).hexdigest()
+
+
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _canonical(parts: tuple) -> str:
+    """``json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))``. A note's parts
+    (its kind, fields and tags: text, and tuples of text) are joined here, which at 10,000 notes takes
+    a third of the time; anything else goes to the encoder."""
+    pieces = []
+    for part in parts:
+        kind = type(part)
+        if kind is str:
+            pieces.append(encode_basestring(part))
+        elif (kind is tuple or kind is list) and all(type(item) is str for item in part):
+            pieces.append("[" + ",".join(map(encode_basestring, part)) + "]")
+        else:
+            return _CANONICAL.encode(parts)
+    return "[" + ",".join(pieces) + "]"
 
 
 def now() -> int:

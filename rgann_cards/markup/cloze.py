@@ -14,6 +14,7 @@ from dataclasses import dataclass
 _PH_OPEN, _PH_CLOSE = "\ue000", "\ue001"  # private-use chars: plain text to Markdown and LaTeX
 PLACEHOLDER = re.compile(f"{_PH_OPEN}(\\d+){_PH_CLOSE}")
 _CLOZE_START = re.compile(r"\{\{c(\d+)::")
+_BRACE_OR_BACKSLASH = re.compile(r"[\\{}]")
 
 
 class MarkupError(ValueError):
@@ -36,9 +37,11 @@ def split_clozes(text: str) -> tuple[str, list[Cloze]]:
         out.append(text[pos : match.start()])
         i, depth = match.end(), 0
         while True:
-            if i >= len(text):
+            found = _BRACE_OR_BACKSLASH.search(text, i)  # the characters between matter to no one
+            if found is None:
                 snippet = text[match.start() : match.start() + 30]
                 raise MarkupError(f"unterminated cloze '{snippet}...': missing '}}}}'")
+            i = found.start()
             ch = text[i]
             if ch == "\\":
                 i += 2  # an escaped character, e.g. \{ or \}, never counts as a brace
@@ -65,6 +68,8 @@ def split_clozes(text: str) -> tuple[str, list[Cloze]]:
 
 def _split_hint(body: str) -> tuple[str, str | None]:
     """``content::hint`` -> (content, hint); only a '::' at brace depth 0 separates a hint."""
+    if "::" not in body:  # most deletions have no hint
+        return body, None
     depth = 0
     for i, ch in enumerate(body):
         if ch == "{":

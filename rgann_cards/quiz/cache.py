@@ -16,10 +16,11 @@ import hashlib
 import json
 import os
 from dataclasses import fields
+from operator import attrgetter
 from pathlib import Path
 
 from ..lifecycle.lock import LOCK_NAME
-from .items import Item, items_of
+from .items import Item, items_of, made
 
 FORMAT = 4  # 2: numeric answers on items; 3: the lock is not in the key; 4: rows are lists
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -92,6 +93,7 @@ def _read(path: Path, key: str) -> list[Item] | None:
 
 
 _NAMES = [f.name for f in fields(Item)]
+_ROW = attrgetter(*_NAMES)  # an item's fields in that order, in one call (23 getattr calls took 0.1 s at 10,000 items)
 _TAGS, _KEY_POINTS, _SOURCES = (_NAMES.index(name) for name in ("tags", "key_points", "sources"))
 
 
@@ -102,7 +104,7 @@ def _item(row: list) -> Item:
     row[_TAGS] = frozenset(row[_TAGS])
     row[_KEY_POINTS] = tuple(row[_KEY_POINTS])
     row[_SOURCES] = tuple(row[_SOURCES])
-    return Item(*row)
+    return made(**dict(zip(_NAMES, row)))  # every field is in the row (its length is checked above)
 
 
 def _write(path: Path, key: str, items: list[Item]) -> None:
@@ -110,7 +112,7 @@ def _write(path: Path, key: str, items: list[Item]) -> None:
     # written and read in half the time). Fields are flat (str, int, tuples): no need for astuple's deep copy.
     rows = []
     for item in items:
-        row = [getattr(item, name) for name in _NAMES]
+        row = list(_ROW(item))
         row[_TAGS] = sorted(item.tags)
         rows.append(row)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

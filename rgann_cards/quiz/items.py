@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from typing import TYPE_CHECKING, Iterable, Literal
 
 from .. import selection
@@ -28,6 +28,7 @@ from .textmath import MARK_OFF, MARK_ON
 if TYPE_CHECKING:  # the model pulls in pydantic; a cached quiz start does without it
     from ..content.model import Course
 
+_new = object.__new__
 _MATH_DELIMITER = re.compile(r"(?<!\\)\$\$?")  # $ or $$, not \$: inside math after an odd number of them
 
 
@@ -65,6 +66,19 @@ class Item:
     unit: str | None = None
 
 
+_DEFAULTS = {f.name: f.default for f in fields(Item) if f.default is not MISSING}
+
+
+def made(**values) -> Item:
+    """``Item(**values)``, made without the frozen dataclass's ``__init__``, which sets each of the 23
+    fields through ``object.__setattr__``: 46,000 instructions an item, a tenth of a second for the
+    10,000 of a large course (and again when the quiz reads them from its cache). The item is as
+    frozen as any other. Every field must be given or have a default (tests/test_quiz_store.py)."""
+    item = _new(Item)
+    item.__dict__.update(_DEFAULTS, **values)
+    return item
+
+
 def items_of(course: "Course") -> list[Item]:
     """Every item of the course in course order: an exercise, then its cards (cloze numbers ascending)."""
     from ..i18n import messages
@@ -76,8 +90,8 @@ def items_of(course: "Course") -> list[Item]:
         common = {"deck": deck_name, "deck_file": deck.loc.file}
         for ex in deck.exercises:
             ex_tags = frozenset(deck.auto_tags) | frozenset(ex.tags)
-            items.append(Item(card_id(ex.id), ex.id, "exercise", len(items), label=ex.label, exercise_id=ex.id,
-                              yaml_id=ex.id, tags=ex_tags, front=ex.question,
+            items.append(made(card_id=card_id(ex.id), key=ex.id, kind="exercise", order=len(items), label=ex.label,
+                              exercise_id=ex.id, yaml_id=ex.id, tags=ex_tags, front=ex.question,
                               back=with_answer(ex.model_answer, ex.answer_value, ex.tol, ex.unit, label),
                               explanation=ex.answer,
                               key_points=tuple(ex.key_points), points=ex.points, figure=ex.figure,
@@ -87,7 +101,8 @@ def items_of(course: "Course") -> list[Item]:
                 shared = {"label": ex.label, "exercise_id": ex.id, "yaml_id": card.id, "tags": tags,
                           "figure": getattr(card, "figure", None), **common}
                 if card.kind == "basic":
-                    items.append(Item(card_id(card.id), card.id, "basic", len(items), front=card.front,
+                    items.append(made(card_id=card_id(card.id), key=card.id, kind="basic", order=len(items),
+                                      front=card.front,
                                       back=with_answer(card.back, card.answer_value, card.tol, card.unit, label),
                                       **_numeric(card), **shared))
                     continue
@@ -96,7 +111,8 @@ def items_of(course: "Course") -> list[Item]:
                 for n in numbers:
                     key = f"{card.id}#c{n}"
                     front, back = _sides(*split, n)
-                    items.append(Item(card_id(key), key, "cloze", len(items), front=front, back=back,
+                    items.append(made(card_id=card_id(key), key=key, kind="cloze", order=len(items), front=front,
+                                      back=back,
                                       extra=card.extra, cloze_number=n, cloze_count=len(numbers), **shared))
     _check_unique(items)
     return items
