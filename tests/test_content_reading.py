@@ -148,3 +148,28 @@ def test_a_child_that_dies_while_it_lints_leaves_the_fields_to_this_process(tmp_
     monkeypatch.setattr(forked, "can_fork", lambda: True)
     assert _problems_with(content, reading.start(content, lint=True)) == serial
     monkeypatch.setattr(batch, "lint_beside", real)
+
+
+def test_the_resolver_shortcut_tags_what_the_full_resolver_tags():
+    """yamlsource's loader answers the tag of a quoted scalar, or one whose first character no implicit
+    resolver looks at, at once: on random scalars, plain and quoted, the tag is the full resolver's."""
+    import random
+
+    import yaml
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    from rgann_cards.content import yamlsource
+
+    loader = yamlsource._Loader("")
+    full = yaml.resolver.BaseResolver.resolve
+    rng = random.Random(14)
+    firsts = "aAbWxyYnNtTfFoO~0123456789-+.=<!&*$ é"
+    tails = ["", "es", "rue", "alse", "ull", "1", ".5", "e-6", "x10", ":1", "0:30", "-01-01", "ff", " b"]
+    for _ in range(5000):
+        value = rng.choice(["", rng.choice(firsts) + rng.choice(tails)])
+        implicit = (rng.random() < 0.7, rng.random() < 0.5)
+        assert loader.resolve(ScalarNode, value, implicit) == full(loader, ScalarNode, value, implicit), (value,
+                                                                                                          implicit)
+    for kind in (MappingNode, SequenceNode):
+        assert loader.resolve(kind, None, None) == full(loader, kind, None, None)
+    loader.dispose()
