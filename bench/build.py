@@ -88,10 +88,12 @@ def main() -> None:
     med = {name: statistics.median(values) for name, values in samples.items()}
     base = med["python -c 'import genanki' (baseline)"]
     print(f"median of {args.rounds} interleaved rounds, shipped course")
-    print(f"{'command':<48} {'median s':>9} {'x genanki':>10} {'goal':>14}")
+    print(f"{'command':<48} {'median s':>9} {'x genanki':>10} {'goal':>14} {'met':>4}")
     for name, (_, _, goal) in rows.items():
         shown = "" if goal is None else f"<= {goal:.1f} s" if isinstance(goal, float) else f"<= {goal} ({4 * base:.2f} s)"
-        print(f"{name:<48} {med[name]:9.3f} {med[name] / base:10.2f} {shown:>14}")
+        limit = None if goal is None else goal if isinstance(goal, float) else 4 * base
+        met = "" if limit is None else "yes" if med[name] <= limit else "NO"
+        print(f"{name:<48} {med[name]:9.3f} {med[name] / base:10.2f} {shown:>14} {met:>4}")
 
 
 if __name__ == "__main__":
