@@ -125,6 +125,17 @@ def test_the_plain_line_shortcut_takes_the_common_sentences():
         assert plain.split(markdown_text) is None, markdown_text
 
 
+def test_the_plain_line_shortcut_keeps_to_its_text_characters():
+    """split checks ASCII text by a bytes table and other text by str.translate and isalnum: for every ASCII
+    character and a few others, a text character is let through exactly when it is in _TEXT or alphanumeric."""
+    from rgann_cards.markup import plain
+
+    for ch in [chr(c) for c in range(128)] + ["é", "ß", "\xa0", "\u2003", "\u0663", "\ue000"]:
+        if ch in "$\n\r\0*":  # formulas, lines and emphasis: held to markdown-it above
+            continue
+        assert (plain.split(f"Ab{ch}d $x$ e") is not None) == (ch in plain._TEXT or ch.isalnum()), repr(ch)
+
+
 def test_split_clozes_agrees_with_a_scan_of_every_character():
     """split_clozes jumps from brace to brace (and backslash): on random texts full of deletions, braces,
     escapes and hints it gives what a scan of every character gives, the same errors included."""

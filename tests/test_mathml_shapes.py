@@ -126,3 +126,13 @@ def test_markers_differ_from_the_numbers_they_stand_for_and_from_each_other():
 def test_a_number_that_tex_reads_as_several_is_never_filled_in_whole(formulas):
     for display in (False, True):
         assert through_shapes(formulas, display) == [direct(latex, display) for latex in formulas]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(st.sampled_from(list("0123456789.x{}_^ \\") + ["\u0663", "\u00b2", "\uff15"]), max_size=20))
+def test_a_shape_is_each_number_with_its_digits_zeroed(latex):
+    """_shape zeroes every digit at once: the same as zeroing each run latex2mathml reads as a number,
+    Unicode digits too (``\\d``), and a superscript two (not ``\\d``) kept."""
+    from rgann_cards.markup.mathml_shapes import _RUN, _shape, _zeros
+
+    assert _shape(latex) == _RUN.sub(_zeros, latex)

@@ -130,5 +130,10 @@ def _lint_parts(part: Callable[[int], list[Field]], count: int, tickets: forked.
 
 
 def _one(text: str, cloze: bool, printed: bool) -> Result:
-    found, inline = markdown.lint(text, cloze, printed)  # problems, then the formulas of a field without any
-    return (found, []) if found else (found, too_wide(inline))
+    found, inline, shape = markdown.lint(text, cloze, printed)  # problems, then the formulas of a field without any
+    if found:
+        return found, []
+    warnings = too_wide(inline)
+    if shape is not None and not warnings:
+        markdown.clean(shape)
+    return found, warnings

@@ -32,6 +32,7 @@ import re
 
 _TEXT = frozenset(" ,.?;:()'/-*\ue000\ue001")  # and letters and digits; the \ue00x are cloze placeholders
 _DROP_TEXT = dict.fromkeys(map(ord, _TEXT))
+_ASCII_TEXT = bytes(c for c in range(128) if chr(c) in _TEXT or chr(c).isalnum())  # what ASCII text may hold
 # markdown-it's isWhiteSpace, beyond what str.isspace() already covers
 _SPACE = frozenset("\t\n\x0b\x0c\r \xa0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B))))
 
@@ -60,8 +61,11 @@ def split(text: str) -> list[str] | None:
         # wraps round to the last character, so "$a$ 1" is not math to it
         return None
     # the text between the formulas, all at once: what is not in _TEXT must be letters and digits
-    rest = "".join(pieces[::2]).translate(_DROP_TEXT)
-    if rest and not rest.isalnum():
+    rest = "".join(pieces[::2])
+    if rest.isascii():  # nearly always: bytes drop characters by a table (0.1 us a field, str.translate 0.7 us)
+        if rest.encode().translate(None, _ASCII_TEXT):
+            return None
+    elif (rest := rest.translate(_DROP_TEXT)) and not rest.isalnum():
         return None
     if "" in pieces[2:-1:2]:  # `$a$$b$` would read as display math
         return None
