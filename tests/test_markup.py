@@ -125,6 +125,51 @@ def test_the_plain_line_shortcut_takes_the_common_sentences():
         assert plain.split(markdown_text) is None, markdown_text
 
 
+tex_line = st.lists(st.sampled_from(list("x1 $\\{}-=|#>*`<&") + ["\\frac{a}{b}", "---", "    ", "\t", "(1)", "$$"]),
+                    max_size=6).map("".join)
+plain_block = st.one_of(st.lists(plain_alphabet, max_size=8).map("".join), tex_line.map("$$\n{}\n$$".format),
+                        st.just("What is $x_{1}$ for *it*?"), st.just("$$\n\\int_0^1 f(x)\\,dx\n$$"))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.tuples(plain_block, st.sampled_from(["\n\n", "\n\n", "\n", "\n\n\n", " \n\n"])), max_size=4),
+       st.sampled_from(["", "\n"]))
+def test_the_plain_blocks_shortcut_reads_exactly_as_markdown_it(blocks, end):
+    from rgann_cards.markup import markdown, plain
+
+    text = "".join(block + gap for block, gap in blocks)[: -len(blocks[-1][1]) if blocks else None] + end
+    found = plain.blocks(text)
+    if found is None:
+        return
+    pieces, displays = found
+    md = markdown._parser(markdown.anki_math)
+    tokens = md.parse(text)
+    assert {t.type for t in tokens} <= {"paragraph_open", "paragraph_close", "inline", "math_block"}
+    children = [c for t in tokens for c in (t.children or [])]
+    assert {c.type for c in children} <= {"text", "math_inline", "em_open", "em_close", "strong_open", "strong_close"}
+    assert [(t.content, t.type == "math_block") for t in tokens for t in (t.children or [t])
+            if t.type.startswith("math")] == list(zip(pieces[1::2], displays))
+
+    def mark(latex, display):
+        return f"[{display}:{latex}]"
+
+    joined = "".join(p if i % 2 == 0 else mark(p, displays[i // 2]) for i, p in enumerate(pieces))
+    assert markdown._strip_single_paragraph(joined) == \
+        markdown._strip_single_paragraph(md.renderer.render(tokens, md.options, {"math": mark}))
+
+
+def test_the_plain_blocks_shortcut_takes_paragraphs_and_display_formulas():
+    from rgann_cards.markup import plain
+
+    text = "It is $f(x)$,\n\n$$\n\\int_0^1 f(x)\\,dx = 1\n$$\n\nso *it is* convex.\n"
+    assert plain.blocks(text) == (["<p>It is ", "f(x)", ',</p>\n<div class="math-display">',
+                                   "\n\\int_0^1 f(x)\\,dx = 1\n", "</div>\n<p>so <em>it is</em> convex.</p>\n"],
+                                  [False, True])
+    for markdown_text in ("a\nb\n\nc", "a\n\n$$\nx $\n$$", "a\n\n$$ x $$", "a\n\n\nb", "a\n\n- b", "a $x$ 1",
+                          "a\n\n$$\n \t\n$$"):
+        assert plain.blocks(markdown_text) is None, markdown_text
+
+
 def test_the_plain_line_shortcut_keeps_to_its_text_characters():
     """split checks ASCII text by a bytes table and other text by str.translate and isalnum: for every ASCII
     character and a few others, a text character is let through exactly when it is in _TEXT or alphanumeric."""

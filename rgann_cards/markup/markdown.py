@@ -10,7 +10,7 @@ Cloze deletions ``{{c1::...}}`` are lifted out *before* Markdown runs (cloze.py)
 and put back afterwards, because their braces collide with LaTeX braces.
 
 Each field is parsed once per build and each target renders the same tokens;
-one-line plain texts skip the parser (plain.py).
+plain texts (a line, or lines and display formulas between blank lines) skip the parser (plain.py).
 """
 
 from __future__ import annotations
@@ -115,6 +115,7 @@ class _Parsed:
     tokens: list | None  # dropped, with pieces and inline, once a field only Anki shows is settled (memory)
     stray: list[str]
     pieces: list[str] | None = None  # a plain line (plain.split): text and formulas, no tokens needed
+    displays: list[bool] | None = None  # plain blocks (plain.blocks): which of the pieces' formulas are display
     inline: list[tuple[str, int]] | None = None  # a parsed field's inline formulas and their list depth
     printed: bool = False
     rendered: dict = field(default_factory=dict)
@@ -141,9 +142,11 @@ def _parse(text: str, cloze: bool) -> _Parsed:
     parsed = _PARSED.get(key)
     if parsed is None:
         body, clozes = split_clozes(text) if cloze else (text, [])  # MarkupError: not cached, raised each time
-        pieces = plain.split(body)
+        pieces, displays = plain.split(body), None
+        if pieces is None and (found := plain.blocks(body)) is not None:
+            pieces, displays = found
         if pieces is not None:
-            parsed = _PARSED[key] = _Parsed(body, clozes, None, [], pieces=pieces)
+            parsed = _PARSED[key] = _Parsed(body, clozes, None, [], pieces=pieces, displays=displays)
         else:
             env: dict = {}
             tokens = _parser(anki_math).parse(body, env)
@@ -170,7 +173,9 @@ def inline_formulas(text: str, *, cloze: bool = False) -> list[tuple[str, int]]:
 
 def _inline_of(parsed: _Parsed) -> list[tuple[str, int]]:
     if parsed.pieces is not None:
-        return [(latex, 0) for latex in parsed.pieces[1::2]]
+        if parsed.displays is None:
+            return [(latex, 0) for latex in parsed.pieces[1::2]]
+        return [(latex, 0) for latex, display in zip(parsed.pieces[1::2], parsed.displays) if not display]
     if parsed.inline is None:  # settled since: parse it again
         parsed.inline = _inline(_tokens(parsed))
     return parsed.inline
@@ -184,7 +189,7 @@ def _settle(parsed: _Parsed) -> None:
     """
     _rendered(parsed, anki_math, None)
     if not parsed.printed:
-        parsed.tokens = parsed.pieces = parsed.inline = None
+        parsed.tokens = parsed.pieces = parsed.displays = parsed.inline = None
 
 
 Shape = tuple[bytes, bool]  # a field's text with every ASCII digit a 0 (UTF-8), and its cloze flag
@@ -234,7 +239,7 @@ def _digit_blind(text: str, parsed: _Parsed) -> bool:
     markdown-it's parse ("1." may start a list, "2." may not), nor of the MathML conversion of a printed
     field (a dimension or ``\\skew`` reads its number), nor of a placeholder written into the text.
     """
-    return parsed.pieces is not None and _PH_OPEN not in text and all(
+    return parsed.pieces is not None and parsed.displays is None and _PH_OPEN not in text and all(
         plain.split(deletion.content) is not None for deletion in parsed.clozes)
 
 
@@ -243,8 +248,8 @@ def parses_since(before: set) -> list[tuple]:
     process needs to render them (markdown-it tokens are left out: large to send, cheap to re-make).
     A field no page prints sends only its Anki HTML, the one thing asked of it later."""
     return [(key, p.rendered[(anki_math, None)]) if not p.printed and (anki_math, None) in p.rendered else
-            (key, p.body, [(c.number, c.content, c.hint) for c in p.clozes], p.stray, p.pieces, p.printed,
-             p.rendered.get((anki_math, None))) for key, p in _PARSED.items() if key not in before]
+            (key, p.body, [(c.number, c.content, c.hint) for c in p.clozes], p.stray, p.pieces, p.displays,
+             p.printed, p.rendered.get((anki_math, None))) for key, p in _PARSED.items() if key not in before]
 
 
 def adopt_parses(rows: list[tuple]) -> None:
@@ -258,10 +263,11 @@ def adopt_parses(rows: list[tuple]) -> None:
             else:
                 here.rendered.setdefault((anki_math, None), anki_html)
             continue
-        key, body, clozes, stray, pieces, printed, anki_html = row
+        key, body, clozes, stray, pieces, displays, printed, anki_html = row
         here = _PARSED.get(key)
         if here is None:
-            here = _PARSED[key] = _Parsed(body, [Cloze(*c) for c in clozes], None, stray, pieces=pieces)
+            here = _PARSED[key] = _Parsed(body, [Cloze(*c) for c in clozes], None, stray, pieces=pieces,
+                                          displays=displays)
         here.printed |= printed  # the same text may be printed here and shown only in Anki there
         if anki_html is not None:
             here.rendered.setdefault((anki_math, None), anki_html)
@@ -278,8 +284,11 @@ def _fragment(parsed: _Parsed, target: MathRenderer, env: dict) -> str:
     if parsed.pieces is not None:  # plain text needs no escaping, and no delimiter can hide in it
         math = env.get("math", target)
         out = parsed.pieces[:]
-        out[1::2] = [math(latex, False) for latex in out[1::2]]  # a slice, not a generator: 1 us less a field
-        return "".join(out)
+        if parsed.displays is None:
+            out[1::2] = [math(latex, False) for latex in out[1::2]]  # a slice, not a generator: 1 us less a field
+            return "".join(out)
+        out[1::2] = [math(latex, display) for latex, display in zip(out[1::2], parsed.displays)]
+        return _strip_single_paragraph("".join(out))
     md = _parser(target)
     return _strip_single_paragraph(md.renderer.render(_tokens(parsed), md.options, env))
 
@@ -405,7 +414,9 @@ def _problems(text: str, parsed: _Parsed, cloze: bool, printed: bool) -> list[st
 def _spans(parsed: _Parsed, decoded: list[str]) -> list[tuple[str, bool]]:
     """Every formula of the field with its display flag; text that holds a backslash goes to ``decoded``."""
     if parsed.pieces is not None:
-        return [(latex, False) for latex in parsed.pieces[1::2]]
+        if parsed.displays is None:
+            return [(latex, False) for latex in parsed.pieces[1::2]]
+        return list(zip(parsed.pieces[1::2], parsed.displays))
     spans = []
     for token in _tokens(parsed):
         for child in token.children or [token]:

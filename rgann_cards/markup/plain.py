@@ -23,6 +23,9 @@ digit (so it can open and cannot close); the closer follows a letter or digit an
 is followed by the end, a space or punctuation (so it can close and cannot open);
 no ``*`` is inside or left over. Each pair becomes ``<em>``/``<strong>``.
 
+``blocks`` takes such lines and display formulas (``$$``, a line of TeX, ``$$``) between blank lines, the
+shape of a worked answer: markdown-it spends about 0.05 ms on each (a tenth of a 10k course's lint).
+
 Anything else goes to markdown-it. tests/test_markup.py compares both on random texts.
 """
 
@@ -86,3 +89,40 @@ def split(text: str) -> list[str] | None:
 def _emphasis(piece: str) -> str | None:
     html = _EMPHASIS.sub(lambda m: f"<{_TAGS[m.group(1)]}>{m.group(2)}</{_TAGS[m.group(1)]}>", piece)
     return None if "*" in html else html
+
+
+_DISPLAY_OPEN, _DISPLAY_CLOSE = '<div class="math-display">', "</div>\n"  # markdown._parser's math_block rule
+
+
+def blocks(text: str) -> tuple[list[str], list[bool]] | None:
+    """Plain lines and display formulas separated by blank lines: ``(pieces, displays)`` else None.
+
+    The pieces are ``[html, formula, html, ...]`` as markdown-it renders the text (paragraphs in ``<p>``,
+    each display formula as its math_block rule gives it, between _DISPLAY_OPEN and _DISPLAY_CLOSE);
+    ``displays`` flags each formula. A display formula is ``$$``, one line of TeX and ``$$``, each on a line
+    of its own; the TeX line is not blank and holds no ``$``, so that dollarmath's block rule (and no other)
+    reads it, to the ``$$`` below. A text of one line is split's.
+    """
+    body = text[:-1] if text.endswith("\n") else text
+    if "\n\n" not in body or "\r" in body or "\0" in body:
+        return None
+    pieces, displays = [""], []
+    for block in body.split("\n\n"):
+        latex = block[3:-3]
+        if block.startswith("$$\n") and block.endswith("\n$$") and _display_line(latex):
+            pieces[-1] += _DISPLAY_OPEN
+            pieces += [f"\n{latex}\n", _DISPLAY_CLOSE]
+            displays.append(True)
+            continue
+        line = split(block) if "\n" not in block else None
+        if line is None:
+            return None
+        pieces[-1] += "<p>" + line[0]
+        pieces += line[1:]
+        pieces[-1] += "</p>\n"
+        displays += [False] * (len(line) // 2)
+    return pieces, displays
+
+
+def _display_line(latex: str) -> bool:
+    return bool(latex.strip()) and "$" not in latex and "\n" not in latex  # a blank one: left to markdown-it
