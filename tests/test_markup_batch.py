@@ -157,8 +157,9 @@ def _shaped_fields(rng, templates: int, instances: int) -> list[tuple[str, bool,
 
 def test_fields_of_a_shape_found_clean_are_clean_as_the_full_lint_finds(monkeypatch):
     """markdown.lint skips every check of a field whose shape (its ASCII digits zeroed) was found clean in a
-    field whose lint read no digit's value: on random groups of fields of one shape, each result is what a
-    fresh lint of that field alone finds, and its Anki HTML the same bytes."""
+    field whose lint read no digit's value, and fills its Anki HTML in from that field's (markup/digits.py):
+    on random groups of fields of one shape, each result is what a fresh lint of that field alone finds, and
+    its Anki HTML the same bytes."""
     import random
 
     fields = _shaped_fields(random.Random(23), 400, 4)

@@ -135,5 +135,5 @@ def _one(text: str, cloze: bool, printed: bool) -> Result:
         return found, []
     warnings = too_wide(inline)
     if shape is not None and not warnings:
-        markdown.clean(shape)
+        markdown.clean(shape, text)
     return found, warnings
