@@ -40,22 +40,23 @@ def content_hash(*parts: object) -> str:
 
 
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+_TEXT = frozenset({str})
+try:  # the C encoder json.dumps itself uses, made once: JSONEncoder.encode makes one per call
+    from json.encoder import c_make_encoder
+    _TEXT_LISTS = c_make_encoder(None, None, encode_basestring, None, ":", ",", True, False, True)
+except ImportError:  # pragma: no cover - every CPython has it
+    _TEXT_LISTS = None
 
 
 def _canonical(parts: tuple) -> str:
     """``json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))``. A note's parts
-    (its kind, fields and tags: text, and tuples of text) are joined here, which at 10,000 notes takes
-    a third of the time; anything else goes to the encoder."""
-    pieces = []
+    (its kind, fields and tags: text, and tuples of text, which cannot nest or refer to themselves) go
+    to the C encoder in one call (24 -> 14 ms at 10,000 notes); anything else to json's own encoder."""
     for part in parts:
         kind = type(part)
-        if kind is str:
-            pieces.append(encode_basestring(part))
-        elif (kind is tuple or kind is list) and all(type(item) is str for item in part):
-            pieces.append("[" + ",".join(map(encode_basestring, part)) + "]")
-        else:
+        if kind is not str and not ((kind is tuple or kind is list) and _TEXT.issuperset(map(type, part))):
             return _CANONICAL.encode(parts)
-    return "[" + ",".join(pieces) + "]"
+    return _CANONICAL.encode(parts) if _TEXT_LISTS is None else "".join(_TEXT_LISTS(parts, 0))
 
 
 def now() -> int:
