@@ -15,12 +15,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import fields
 from operator import attrgetter
 from pathlib import Path
 
 from ..lifecycle.lock import LOCK_NAME
-from .items import Item, items_of, made
+from .items import FIELDS, Item, check_rows, from_row, item_rows, items_of
 
 FORMAT = 4  # 2: numeric answers on items; 3: the lock is not in the key; 4: rows are lists
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -44,7 +43,11 @@ def load_items(content: Path, cache_dir: Path | None = None) -> list[Item]:
 def store_items(content: Path, course, cache_dir: Path | None = None) -> None:
     """Save the items of a course that validated, so the next quiz starts from the cache (build calls this)."""
     content = Path(content)
-    _write(_cache_file(content, cache_dir), fingerprint(content), items_of(course))
+    rows = item_rows(course)  # the items' rows are what the file holds: no item is made
+    check_rows(rows)
+    for row in rows:
+        row[_TAGS] = sorted(row[_TAGS])
+    _write_rows(_cache_file(content, cache_dir), fingerprint(content), rows)
 
 
 def _load(content: Path) -> list[Item]:
@@ -92,7 +95,7 @@ def _read(path: Path, key: str) -> list[Item] | None:
         return None
 
 
-_NAMES = [f.name for f in fields(Item)]
+_NAMES = list(FIELDS)
 _ROW = attrgetter(*_NAMES)  # an item's fields in that order, in one call (23 getattr calls took 0.1 s at 10,000 items)
 _TAGS, _KEY_POINTS, _SOURCES = (_NAMES.index(name) for name in ("tags", "key_points", "sources"))
 
@@ -104,7 +107,7 @@ def _item(row: list) -> Item:
     row[_TAGS] = frozenset(row[_TAGS])
     row[_KEY_POINTS] = tuple(row[_KEY_POINTS])
     row[_SOURCES] = tuple(row[_SOURCES])
-    return made(**dict(zip(_NAMES, row)))  # every field is in the row (its length is checked above)
+    return from_row(row)  # every field is in the row (its length is checked above)
 
 
 def _write(path: Path, key: str, items: list[Item]) -> None:
@@ -115,10 +118,17 @@ def _write(path: Path, key: str, items: list[Item]) -> None:
         row = list(_ROW(item))
         row[_TAGS] = sorted(item.tags)
         rows.append(row)
+    _write_rows(path, key, rows)
+
+
+def _write_rows(path: Path, key: str, rows: list[list]) -> None:
+    """``rows``: the items' fields in FIELDS order, their tags sorted lists."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps({"key": key, "fields": _NAMES, "items": rows}, ensure_ascii=False), "utf-8")
+        # lists just made, none inside itself: the encoder need not look for cycles
+        text = json.dumps({"key": key, "fields": _NAMES, "items": rows}, ensure_ascii=False, check_circular=False)
+        tmp.write_text(text, "utf-8")
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
