@@ -212,3 +212,51 @@ def test_content_hash_hashes_what_json_dumps_writes():
                            for _ in range(rng.randint(0, 4))))
     for parts in cases:
         assert content_hash(*parts) == canonical(*parts), parts
+
+
+def test_fingerprints_are_what_folding_each_text_gives():
+    """records.fingerprint folds its texts joined (and one text without a join): the hash the lock keeps
+    of every note, which must not move for any text."""
+    import hashlib
+    import random
+
+    from rgann_cards.lifecycle.records import fingerprint
+
+    def each(*texts):
+        normal = "\n".join(" ".join(t.split()).casefold() for t in texts)
+        return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:12]
+
+    rng = random.Random(14)
+    alphabet = "aZ \t\n\r\x0b\x1c\x85\xa0\u2028\u3000ßẞİıΣσςﬁǅ\u0345ÅÉ€\U0001f600$\\{}"
+    for _ in range(5000):
+        texts = ["".join(rng.choices(alphabet, k=rng.randint(0, 15))) for _ in range(rng.randint(1, 3))]
+        assert fingerprint(*texts) == each(*texts), texts
+    # every character that folds to something else or is a space, twice, a newline between
+    for char in (chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000):
+        if char.casefold() == char and not char.isspace():
+            continue
+        assert fingerprint(char, char) == each(char, char), hex(ord(char))
+
+
+def test_records_made_without_their_init_equal_records_made_with_it(monkeypatch):
+    """records._record skips the frozen dataclass's __init__: every record of a course equals the one
+    NoteRecord(...) makes from the same arguments, field by field, and stays frozen."""
+    import dataclasses
+
+    from rgann_cards.content.load import load_course
+    from rgann_cards.lifecycle import records as module
+    from rgann_cards.lifecycle.records import NoteRecord, note_records
+
+    root = Path(__file__).resolve().parent.parent
+    course = load_course(root / "content")
+    fast = note_records(course, root / "content")
+    monkeypatch.setattr(module, "_record", NoteRecord)
+    proper = note_records(course, root / "content")
+    assert {r.kind for r in fast} == {"exercise", "basic", "cloze"}
+    names = [f.name for f in dataclasses.fields(NoteRecord)]
+    assert len(fast) == len(proper)
+    for record, made in zip(fast, proper):
+        assert record == made and repr(record) == repr(made) and vars(record) == vars(made)
+        assert list(vars(record)) == names
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            record.text = "changed"

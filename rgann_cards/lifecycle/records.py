@@ -39,7 +39,12 @@ class NoteRecord:
 
 def fingerprint(*texts: str) -> str:
     """A short hash of the text, ignoring case and whitespace, so that a re-indented copy still matches."""
-    normal = "\n".join(" ".join(t.split()).casefold() for t in texts)
+    # casefold maps each character by itself ("\n" to itself): folding the joined texts at once is
+    # folding each; one text needs no join (12,000 calls at 10,000 notes: 14 -> 13 ms)
+    if len(texts) == 1:
+        normal = " ".join(texts[0].split()).casefold()
+    else:
+        normal = "\n".join([" ".join(t.split()) for t in texts]).casefold()
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:12]
 
 
@@ -62,20 +67,34 @@ def _relative(shown: str, content_dir: Path) -> str:
         return Path(shown).as_posix()
 
 
+_new = object.__new__
+
+
+def _record(id: str, kind: str, deck: str, file: str, text: str, cloze: dict[str, str] | None,  # noqa: A002
+            loc: SourceLocation, deck_loc: SourceLocation, item: Exercise | Card) -> NoteRecord:
+    """``NoteRecord(...)`` without the frozen dataclass's ``__init__``, which sets each field through
+    ``object.__setattr__`` (10,000 records: 7 -> 4 ms); as frozen, equal and hashable as one made by it
+    (tests/test_lifecycle.py)."""
+    record = _new(NoteRecord)
+    record.__dict__.update({"id": id, "kind": kind, "deck": deck, "file": file, "text": text, "cloze": cloze,
+                            "loc": loc, "deck_loc": deck_loc, "item": item})
+    return record
+
+
 def note_records(course: Course, content_dir: Path) -> list[NoteRecord]:
     """Every exercise and card of the course, in course order."""
     records: list[NoteRecord] = []
     for deck in course.decks:
         name, file = course.full_deck_name(deck), _relative(deck.loc.file, content_dir)
         for ex in deck.exercises:
-            records.append(NoteRecord(ex.id, "exercise", name, file, fingerprint(ex.question), None, ex.loc,
-                                      deck.loc, ex))
+            records.append(_record(ex.id, "exercise", name, file, fingerprint(ex.question), None, ex.loc, deck.loc,
+                                   ex))
             for card in ex.cards:
                 if card.kind == "cloze":
                     text, cloze = fingerprint(card.cloze), cloze_hashes(card.cloze)
                 else:
                     text, cloze = fingerprint(card.front, card.back), None
-                records.append(NoteRecord(card.id, card.kind, name, file, text, cloze, card.loc, deck.loc, card))
+                records.append(_record(card.id, card.kind, name, file, text, cloze, card.loc, deck.loc, card))
     return records
 
 
