@@ -140,3 +140,38 @@ def test_what_genanki_refuses_is_refused(problem):
         tags = ("two words",)
     with pytest.raises(ValueError):
         Row(model, "guid", fields, tags, CREATED, 0, [0])
+
+
+def _collection(tmp_path: Path, name: str, write) -> bytes:
+    """A collection of five decks (one empty, one whose notes are all of one type, names beyond ASCII)
+    and every note type, written by ``write(cursor, decks, timestamp, id_gen)``."""
+    models = _models()
+    ordinals = {kind: card_ordinals(model) for kind, model in models.items()}
+    decks = [genanki.Deck(2000 + i, d, description=f"<b>{d}</b> é") for i, d in
+             enumerate(["A", "A::B", "A::Ä — ü", "A::empty", "A::only cloze"])]
+    for i in range(240):
+        kind = ["exercise", "basic", "cloze", "both"][i % 4]
+        deck = decks[4] if kind == "cloze" and i % 8 == 2 else decks[i % 3]
+        fields = _fields(kind, Text=f"{{{{c{i % 3 + 1}::x{i}}}}}") if kind == "cloze" else _fields(kind)
+        deck.add_note(Row(models[kind], genanki.guid_for("t", i), fields, ("t",), CREATED + i, i, ordinals[kind](fields)))
+    path = tmp_path / f"{name}.anki2"
+    conn = sqlite3.connect(path)
+    write(conn.cursor(), decks, CREATED, itertools.count(CREATED * 1000))
+    conn.commit()
+    conn.close()
+    return path.read_bytes()
+
+
+def test_the_collection_is_written_as_genankis_package_writes_it(tmp_path):
+    """write_collection keeps the deck and note type tables instead of parsing them back for each deck:
+    the same database, byte for byte, as genanki's Package.write_to_db."""
+    from rgann_cards.export.anki_rows import write_collection
+
+    theirs = _collection(tmp_path, "genanki", lambda cursor, decks, *rest: genanki.Package(decks).write_to_db(
+        cursor, *rest))
+    mine = _collection(tmp_path, "ours", write_collection)
+    assert mine == theirs
+    path = tmp_path / "ours.anki2"
+    with sqlite3.connect(path) as conn:
+        (models,) = conn.execute("SELECT models FROM col").fetchone()
+    assert models.count('"did": 2004') == 1  # the cloze type's last deck: each type keeps its last deck's id

@@ -30,7 +30,7 @@ from ..content.numeric import with_answer
 from .anki_cloze import cloze_field, without_own_bbox
 from .anki_figures import phone_width_px
 from .anki_notetypes import SORT_FIELD, NoteTypeSpec, notetype_specs
-from .anki_rows import Row, card_ordinals
+from .anki_rows import Row, card_ordinals, write_collection
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can store; any fixed value would do
 
@@ -217,10 +217,8 @@ def start_package(course: Course, notes: list[NoteData], media: list[Media], loc
 
 
 def _zip(decks: list, media: list[Media], created: int) -> Callable[[], bytes]:
-    """Write the collection with genanki, then zip it deterministically (genanki's own zip is not), on a
+    """Write the collection as genanki does, then zip it deterministically (genanki's own zip is not), on a
     thread; the result waits for the bytes (and raises what the thread raised)."""
-    genanki = libraries.genanki()
-
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "collection.anki2"
         conn = sqlite3.connect(db_path)
@@ -228,10 +226,9 @@ def _zip(decks: list, media: list[Media], created: int) -> Callable[[], bytes]:
             # a scratch file: no fsync and no journal file (neither changes a byte of the database)
             conn.execute("PRAGMA synchronous=OFF")
             conn.execute("PRAGMA journal_mode=MEMORY")
-            cursor = conn.cursor()
-            package = genanki.Package(decks)
-            # ids count up from the lock's creation time: stable across builds, plausible "added" dates
-            package.write_to_db(cursor, created, itertools.count(created * 1000))
+            # genanki's Package.write_to_db, less its JSON parsing; ids count up from the lock's creation
+            # time: stable across builds, plausible "added" dates
+            write_collection(conn.cursor(), decks, created, itertools.count(created * 1000))
             conn.commit()
         finally:
             conn.close()
