@@ -175,3 +175,28 @@ def test_the_collection_is_written_as_genankis_package_writes_it(tmp_path):
     with sqlite3.connect(path) as conn:
         (models,) = conn.execute("SELECT models FROM col").fetchone()
     assert models.count('"did": 2004') == 1  # the cloze type's last deck: each type keeps its last deck's id
+
+
+def test_a_tag_with_a_space_is_refused_as_genanki_refuses_it():
+    """Row finds a space in a tag by counting the joined tags' spaces: on random tags, it refuses exactly
+    those genanki's note refuses, naming the first tag that has one."""
+    import random
+
+    model = _models()["basic"]
+    fields = _fields("basic")
+    rng = random.Random(3)
+    refused = 0
+    for _ in range(3000):
+        tags = tuple("".join(rng.choices("ab: \t", k=rng.randint(0, 3))) for _ in range(rng.randint(0, 4)))
+        spaced = [t for t in tags if " " in t]
+        try:
+            Row(model, "g", fields, tags, CREATED, 0, [0])
+        except ValueError as error:
+            assert spaced and str(error) == f"tag {spaced[0]!r} contains a space", tags
+            with pytest.raises(ValueError):
+                genanki.Note(model=model, fields=list(fields), tags=list(tags))
+            refused += 1
+        else:
+            assert not spaced, tags
+            genanki.Note(model=model, fields=list(fields), tags=list(tags))
+    assert 300 < refused < 2700

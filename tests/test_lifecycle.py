@@ -260,3 +260,29 @@ def test_records_made_without_their_init_equal_records_made_with_it(monkeypatch)
         assert list(vars(record)) == names
         with pytest.raises(dataclasses.FrozenInstanceError):
             record.text = "changed"
+
+
+def test_remembering_records_stores_what_lock_record_stores():
+    """tombstones.remember writes each record's facts into its entry itself: the entries (their keys in
+    the same order too) are those Lock.record makes from the record's facts(), also for unknown facts."""
+    import dataclasses
+
+    from rgann_cards.content.load import load_course
+    from rgann_cards.lifecycle import tombstones
+    from rgann_cards.lifecycle.lock import Lock
+    from rgann_cards.lifecycle.records import note_records
+
+    root = Path(__file__).resolve().parent.parent
+    records = note_records(load_course(root / "content"), root / "content")
+    records[1] = dataclasses.replace(records[1], file=None)  # as a fact may be unknown
+    records[2] = dataclasses.replace(records[2], text=None, cloze={"1": "abc"})
+    assert any(r.cloze for r in records)
+    mine, theirs = Lock(1), Lock(1)
+    for lock in (mine, theirs):
+        for record in records:
+            lock.stamp(record.id, "digest", 1)
+    tombstones.remember(mine, records)
+    for record in records:
+        theirs.record(record.id, record.facts())
+    assert [(k, list(v.items())) for k, v in mine.entries.items()] == \
+        [(k, list(v.items())) for k, v in theirs.entries.items()]

@@ -175,3 +175,31 @@ def test_the_allow_list_shortcut_finds_what_the_full_look_finds():
         assert tex.math_problems(latex) == tex._looked_at(latex), latex
         clean += not tex._looked_at(latex)
     assert clean > 300  # the shortcut's own case came up often
+
+
+def test_the_last_wall_takes_our_own_bbox_out_of_the_joined_fields_as_out_of_each():
+    """_checked removes the cloze highlight's own \\bbox from the note's fields joined, not one by one:
+    on random fields built from our \\bbox forms, pieces of them and forbidden commands, it finds
+    exactly what the search over each field's own removal finds."""
+    import random
+
+    from rgann_cards.export.anki import NoteData, _checked
+    from rgann_cards.export.anki_cloze import OWN_BBOX, without_own_bbox
+    from rgann_cards.markup import forbidden
+
+    own = "\\bbox[2px,color:var(--cloze-a1);background-color:var(--cloze-b1)]"
+    atoms = [own, "\\bbox{{c2::[2px,color:var(--cloze-a2);background-color:var(--cloze-b2)]", "\\bbox", "[2px,",
+             "color:var(--cloze-a1);", "background-color:var(--cloze-b1)]", "{x}", "\\href", "ef", "\\hr", "{{c1::",
+             "]", "x", " ", "\\(", "\\)", "\0"]
+    rng = random.Random(5)
+    refused = 0
+    for _ in range(4000):
+        fields = tuple("".join(rng.choices(atoms, k=rng.randint(0, 5))) for _ in range(rng.randint(1, 4)))
+        expected = forbidden("\0".join(map(without_own_bbox, fields)))
+        try:
+            _checked(NoteData("n", "basic", "D", fields, ()))
+            assert not expected, fields
+        except AssertionError as error:
+            assert expected and str(error) == f"forbidden TeX reached note n: {expected[0]}", fields
+            refused += 1
+    assert 500 < refused < 3500 and OWN_BBOX.search(own)

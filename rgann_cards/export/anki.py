@@ -95,8 +95,9 @@ def _checked(note: NoteData) -> NoteData:
     """The last wall before Anki: lint rejects forbidden TeX in every source string, so none can be here.
 
     The fields are searched as one text (a command cannot reach across the NUL between two), once per
-    note instead of once per field; the cloze highlight's ``\\bbox`` is ours, not content's."""
-    found = markup.forbidden("\0".join(map(without_own_bbox, note.fields)))
+    note instead of once per field; the cloze highlight's ``\\bbox`` is ours, not content's, and is taken
+    out of the joined text too (its pattern holds no NUL either: 83,000 calls -> 10,000)."""
+    found = markup.forbidden(without_own_bbox("\0".join(note.fields)))
     if found:
         raise AssertionError(f"forbidden TeX reached note {note.yaml_id}: {found[0]}")
     return note

@@ -33,12 +33,12 @@ class Row:
                  ords: list[int]):
         if len(fields) != len(model.fields):
             raise ValueError(f"{len(fields)} fields for the note type {model.name}, which has {len(model.fields)}")
-        for tag in tags:
-            if " " in tag:  # genanki's _TagList refuses it: Anki splits tags at spaces
-                raise ValueError(f"tag {tag!r} contains a space")
+        joined = " ".join(tags)  # more spaces than the join's own: a tag holds one, which genanki's _TagList
+        if tags and joined.count(" ") >= len(tags):  # refuses (Anki splits tags at spaces); no loop over the tags
+            raise ValueError(f"tag {next(t for t in tags if ' ' in t)!r} contains a space")
         self.model = model
         # id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data (genanki: csum and flags 0)
-        self._note = (guid, model.model_id, mod, -1, f" {' '.join(tags)} ", "\x1f".join(fields),
+        self._note = (guid, model.model_id, mod, -1, f" {joined} ", "\x1f".join(fields),
                       fields[model.sort_field_index], 0, 0, "")
         self._ords, self._mod, self._due = ords, mod, due
 

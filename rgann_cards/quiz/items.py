@@ -114,7 +114,7 @@ def item_rows(course: "Course") -> list[list]:
                          None, ex.answer, tuple(ex.key_points), ex.points, ex.figure, tuple(ex.sources), None, 0,
                          ex.answer_value, ex.tol, ex.unit])
             for card in ex.cards:
-                tags = ex_tags | frozenset(card.tags)
+                tags = ex_tags.union(card.tags) if card.tags else ex_tags  # most cards: their exercise's
                 figure = getattr(card, "figure", None)
                 if card.kind == "basic":
                     rows.append([card_id(card.id), card.id, "basic", len(rows), deck_name, deck_file, ex.label, ex.id,
