@@ -286,3 +286,62 @@ def test_remembering_records_stores_what_lock_record_stores():
         theirs.record(record.id, record.facts())
     assert [(k, list(v.items())) for k, v in mine.entries.items()] == \
         [(k, list(v.items())) for k, v in theirs.entries.items()]
+
+
+def test_the_lock_s_text_is_what_dumps_writes_of_its_sorted_tables():
+    """Lock.to_bytes writes the entry tables itself (every entry by one C encoder call, cut apart): on
+    random locks (text with braces, commas, quotes, newlines and more; clozes, empty ones too; tombstones;
+    values the fast writer leaves to dumps) its bytes are those of the lock's sorted data written by dumps."""
+    import random
+
+    from rgann_cards.lifecycle.lock import Lock
+
+    rng = random.Random(14)
+    alphabet = ['a', 'Z', ' ', '}', '{', ',', ':', '"', '\\', '\n', '},\n   {', '\x00', 'é', '\u2028', '\U0001f600']
+
+    def text():
+        return "".join(rng.choices(alphabet, k=rng.randint(0, 6)))
+
+    def entry(tomb):
+        value = {"sha256": text(), "mod": rng.randint(-5, 10**12)}
+        for key in ("kind", "deck", "file", "text"):
+            if rng.random() < 0.7:
+                value[key] = text()
+        if rng.random() < 0.4:
+            value["cloze"] = {str(rng.randint(1, 30)): text() for _ in range(rng.randint(0, 3))}
+        if tomb:
+            value["replaced_by"] = text() if rng.random() < 0.5 else None
+        if rng.random() < 0.03:  # what only dumps writes (or refuses): the fast writer must leave these to it
+            value[rng.choice(["mod", "cloze", "odd", "text"])] = rng.choice([1.5, True, [1], {"1": 2}, "x"])
+        return dict(rng.sample(list(value.items()), len(value)))  # in any order
+
+    fast = 0
+    for _ in range(1500):
+        lock = Lock(rng.choice([1796000000, 0, -1]),
+                    {text(): entry(False) for _ in range(rng.randint(0, 6))},
+                    {text(): entry(True) for _ in range(rng.randint(0, 3))},
+                    rng.choice([None, {"first_release": 3, "added": [{"id": "x"}]}, {}]))
+        try:
+            expected = lock._bytes_by_dumps()
+        except TypeError:  # something dumps refuses: so must to_bytes
+            with pytest.raises(TypeError):
+                lock.to_bytes()
+            continue
+        assert lock.to_bytes() == expected, (lock.entries, lock.removed)
+        fast += _fast_tables(lock)
+    assert fast > 600  # most locks took the fast writer
+
+
+def _fast_tables(lock) -> bool:
+    from rgann_cards.lifecycle.lock import _table_text
+
+    return _table_text(lock.entries) is not None and _table_text(lock.removed) is not None
+
+
+def test_the_shipped_lock_is_written_back_as_it_was_read(tmp_path: Path):
+    from rgann_cards.lifecycle.lock import LOCK_NAME
+
+    root = Path(__file__).resolve().parent.parent
+    lock = read_lock(root / "content" / LOCK_NAME, 1)
+    assert _fast_tables(lock) and any("cloze" in e for e in lock.entries.values())
+    assert lock.to_bytes() == lock._bytes_by_dumps() == (root / "content" / LOCK_NAME).read_bytes()

@@ -21,6 +21,7 @@ import json
 import os
 import time
 from dataclasses import dataclass, field
+from itertools import chain
 from json.encoder import encode_basestring  # the C function where _json is built
 from pathlib import Path
 
@@ -41,11 +42,16 @@ def content_hash(*parts: object) -> str:
 
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 _TEXT = frozenset({str})
+_DICTS = frozenset({dict})
 try:  # the C encoder json.dumps itself uses, made once: JSONEncoder.encode makes one per call
     from json.encoder import c_make_encoder
     _TEXT_LISTS = c_make_encoder(None, None, encode_basestring, None, ":", ",", True, False, True)
+    # the lock's entries (keys sorted, as _sorted sorts them) and their clozes (in their own order, by
+    # number) as dumps(indent=1) writes their items
+    _ENTRIES = c_make_encoder(None, None, encode_basestring, None, ": ", ",\n   ", True, False, True)
+    _CLOZES = c_make_encoder(None, None, encode_basestring, None, ": ", ",\n    ", False, False, True)
 except ImportError:  # pragma: no cover - every CPython has it
-    _TEXT_LISTS = None
+    _TEXT_LISTS = _ENTRIES = _CLOZES = None
 
 
 def _canonical(parts: tuple) -> str:
@@ -120,6 +126,16 @@ class Lock:
                     {k: dict(v) for k, v in self.removed.items()}, copy.deepcopy(self.last_changes))
 
     def to_bytes(self) -> bytes:
+        entries, removed = _table_text(self.entries), _table_text(self.removed)
+        if entries is None or removed is None or type(self.created) is not int:
+            return self._bytes_by_dumps()
+        # the rest of the document is short: written by dumps at the depth it has in the lock
+        last = dumps({"last_changes": self.last_changes}, indent=1, allow_nan=True)[len('{\n "last_changes": '):-2]
+        return (f'{{\n "version": {LOCK_VERSION},\n "created": {int.__repr__(self.created)},\n "entries": {entries},'
+                f'\n "removed": {removed},\n "last_changes": {last}\n}}\n').encode("utf-8")
+
+    def _bytes_by_dumps(self) -> bytes:
+        """to_bytes as the lock's data, its tables sorted, written by dumps (tests/test_lifecycle.py)."""
         data = {"version": LOCK_VERSION, "created": self.created, "entries": _sorted(self.entries),
                 "removed": _sorted(self.removed), "last_changes": self.last_changes}
         return (dumps(data, indent=1, allow_nan=True) + "\n").encode("utf-8")
@@ -127,6 +143,50 @@ class Lock:
 
 def _sorted(table: dict[str, dict]) -> dict:
     return {k: dict(sorted(v.items())) for k, v in sorted(table.items())}
+
+
+# An entry's keys (_entry, stamp, record, retire): "cloze", the one that holds a mapping, comes first sorted.
+_KEYS = frozenset({"cloze", "deck", "file", "kind", "mod", "replaced_by", "sha256", "text"})
+_SCALARS = frozenset({str, int, type(None)})
+_ENTRY_ITEMS, _CLOZE_ITEMS = ",\n   ", ",\n    "  # the separators of an entry's items and a cloze's at indent 1
+
+
+def _table_text(table: dict[str, dict]) -> str | None:
+    """``table`` (entries or tombstones) as to_bytes's dumps writes it, keys sorted at both depths, or
+    None when it holds anything but text keys and entries of _KEYS with text, whole-number or None
+    values and a cloze mapping of text to text. Every entry's items are written by one call of the C
+    encoder (sorting them too, as _sorted does, but not a cloze's), cut apart between entries: only there is "}," and the separator
+    followed by "{" (inside an entry the separator is followed by a key; no text holds a newline once
+    encoded); the clozes likewise, and put in first (10,000 notes: 33 -> 22 ms)."""
+    if not table:
+        return "{}"
+    keys = sorted(table)
+    entries = [table[k] for k in keys]
+    if _TEXT_LISTS is None or not _TEXT.issuperset(map(type, keys)) or not _DICTS.issuperset(map(type, entries)) \
+            or not all(entries) or not _KEYS.issuperset(chain.from_iterable(entries)):
+        return None
+    with_cloze = [i for i, entry in enumerate(entries) if "cloze" in entry]
+    clozes = [entries[i]["cloze"] for i in with_cloze]
+    for i in with_cloze:
+        entries[i] = {k: v for k, v in entries[i].items() if k != "cloze"}
+    if not all(entries) or not _SCALARS.issuperset(map(type, chain.from_iterable(map(dict.values, entries)))) \
+            or not _DICTS.issuperset(map(type, clozes)) or not all(clozes) \
+            or not _TEXT.issuperset(chain(map(type, chain.from_iterable(clozes)),
+                                          map(type, chain.from_iterable(map(dict.values, clozes))))):
+        return None
+    bodies = _bodies(_ENTRIES(entries, 0), _ENTRY_ITEMS, len(entries))
+    for i, cloze in zip(with_cloze, _bodies(_CLOZES(clozes, 0), _CLOZE_ITEMS, len(clozes)) if clozes else ()):
+        bodies[i] = f'"cloze": {{\n    {cloze}\n   }}{_ENTRY_ITEMS}{bodies[i]}'
+    pairs = map(": {\n   ".join, zip(map(encode_basestring, keys), bodies))
+    return "{\n  " + "\n  },\n  ".join(pairs) + "\n  }\n }"
+
+
+def _bodies(chunks, separator: str, count: int) -> list[str]:
+    """The items of each of ``count`` dicts the C encoder wrote as a list (``chunks``), apart."""
+    bodies = "".join(chunks)[2:-2].split("}" + separator + "{")  # without "[{" and "}]"
+    if len(bodies) != count:  # pragma: no cover - cannot happen (see _table_text)
+        raise AssertionError("the lock's entries were not written one by one")
+    return bodies
 
 
 def _entry(value: dict, tombstone: bool = False) -> dict:
