@@ -257,3 +257,28 @@ def test_the_zip_thread_gives_the_same_bytes_and_hands_back_its_error(project: P
     with pytest.raises(MemoryError, match="no room to deflate"):
         build(project / "content", project / "dist", state_dir=project / "state")
     assert not (project / "dist" / "rgann.apkg").exists()  # nothing half-written
+
+
+def test_notes_made_without_their_init_equal_notes_made_with_it(monkeypatch, tmp_path: Path):
+    """anki._note skips the frozen dataclass's __init__: every note of the shipped course equals the one
+    NoteData(...) makes from the same arguments, field by field, and stays frozen."""
+    import dataclasses
+
+    from rgann_cards.build import render_figures
+    from rgann_cards.content.load import load_course
+    from rgann_cards.content.media import figure_file
+    from rgann_cards.export import anki
+
+    course = load_course(Path(__file__).resolve().parent.parent / "content")
+    svgs = render_figures(course, tmp_path / "figures")
+    media = {name: anki.Media.from_bytes(data, Path(figure_file(name)).suffix) for name, data in
+             {**course.media, **svgs}.items()}
+    fast = anki.build_notes(course, {}, media)
+    monkeypatch.setattr(anki, "_note", anki.NoteData)
+    proper = anki.build_notes(course, {}, media)
+    assert len(fast) == len(proper) and {n.kind for n in fast} == {"exercise", "basic", "cloze"}
+    names = [f.name for f in dataclasses.fields(anki.NoteData)]
+    for note, made in zip(fast, proper):
+        assert note == made and repr(note) == repr(made) and list(vars(note)) == names
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            note.tags = ()
