@@ -345,3 +345,20 @@ def test_the_shipped_lock_is_written_back_as_it_was_read(tmp_path: Path):
     lock = read_lock(root / "content" / LOCK_NAME, 1)
     assert _fast_tables(lock) and any("cloze" in e for e in lock.entries.values())
     assert lock.to_bytes() == lock._bytes_by_dumps() == (root / "content" / LOCK_NAME).read_bytes()
+
+
+def test_a_first_build_s_guards_find_what_the_full_comparison_finds():
+    """guards.check returns at once when the lock knows no note: the full comparison, made to run by a
+    tombstone that matches nothing in the course, finds nothing either, on the shipped course."""
+    from rgann_cards.content.load import load_course
+    from rgann_cards.lifecycle.guards import GuardResult, check
+    from rgann_cards.lifecycle.lock import Lock
+    from rgann_cards.lifecycle.records import note_records
+
+    root = Path(__file__).resolve().parent.parent
+    course = load_course(root / "content")
+    records = note_records(course, root / "content")
+    unrelated = Lock(1, {"notetype:basic": {"sha256": "s", "mod": 1}},
+                     {"no-such-id": {"sha256": "s", "mod": 1, "replaced_by": None}})
+    first = check(records, Lock(1), course.info, root / "content")
+    assert first == check(records, unrelated, course.info, root / "content") == GuardResult()

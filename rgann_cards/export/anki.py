@@ -127,8 +127,8 @@ def build_notes(course: Course, verified: dict[str, str], figures: dict[str, Med
     t = messages(course.info.language)
     numeric_answer = t.numeric_answer  # looked up once: each card asks for it
 
-    def render(text: str, **kwargs) -> str:
-        return anki_images(markup.render(text, **kwargs), figures)  # Markdown images become media files
+    def render(text: str, cloze: bool = False) -> str:
+        return anki_images(markup.render(text, cloze=cloze), figures)  # Markdown images become media files
 
     for deck in course.decks:
         deck_name = course.full_deck_name(deck)
