@@ -94,3 +94,44 @@ def test_a_colliding_quiz_id_is_refused_from_rows_as_from_items(monkeypatch):
         assert len(caught.value.problems) == len(item_rows(course)) - 1
         assert re.search(r"quiz id of '.+' collides with '.+'; rename one of the YAML ids",
                          caught.value.problems[0].message)
+
+
+def _sides_in_two_passes(body: str, clozes: list, number: int) -> tuple[str, str]:
+    """items._sides as it was: one substitution per side."""
+    from rgann_cards.markup import PLACEHOLDER
+    from rgann_cards.quiz.items import _MATH_DELIMITER
+    from rgann_cards.quiz.textmath import MARK_OFF, MARK_ON
+
+    def side(revealed: bool) -> str:
+        def put(m: re.Match) -> str:
+            cloze = clozes[int(m.group(1))]
+            if cloze.number != number:
+                return cloze.content
+            in_math = len(_MATH_DELIMITER.findall(body, 0, m.start())) % 2 == 1
+            if revealed:
+                shown = cloze.content
+            else:
+                blank = f"[{cloze.hint}]" if cloze.hint else "[...]"
+                shown = f"\\text{{{blank}}}" if in_math else blank
+            return f"{{{MARK_ON}{shown}{MARK_OFF}}}" if in_math else f"{MARK_ON}{shown}{MARK_OFF}"
+
+        return PLACEHOLDER.sub(put, body)
+
+    return side(False), side(True)
+
+
+def test_both_sides_of_a_cloze_in_one_pass_are_the_two_passes_sides():
+    """On random cloze texts (several numbers, hints, deletions in and out of $ and $$ math, \\$), every
+    number's front and back are those of the substitution per side."""
+    import random
+
+    from rgann_cards.quiz.items import _sides
+
+    rng = random.Random(9)
+    pieces = ["x ", "$", "$$", "\\$", "a^", "_", " text ", "{{c1::one}}", "{{c2::two::hint}}", "{{c1::$y$}}",
+              "{{c3::x^2}}", "{{c2::\\frac{a}{b}}}", "é ", "\n"]
+    for _ in range(3000):
+        text = "".join(rng.choices(pieces, k=rng.randint(1, 10)))
+        body, clozes = split_clozes(text)
+        for number in sorted({c.number for c in clozes}) + [99]:
+            assert _sides(body, clozes, number) == _sides_in_two_passes(body, clozes, number), (text, number)
