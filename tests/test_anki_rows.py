@@ -200,3 +200,31 @@ def test_a_tag_with_a_space_is_refused_as_genanki_refuses_it():
             assert not spaced, tags
             genanki.Note(model=model, fields=list(fields), tags=list(tags))
     assert 300 < refused < 2700
+
+
+def test_a_field_without_the_start_of_an_image_has_no_image_to_rename():
+    """build_notes skips anki_images for a field without anki.IMAGE_START: every match of IMG_TAG starts
+    with it, so on random HTML the skipped fields are exactly those anki_images leaves alone."""
+    import random
+
+    from rgann_cards.export.anki import IMAGE_START, Media
+    from rgann_cards.export.images import anki_images
+    from rgann_cards.markup.images import IMG_TAG
+
+    assert IMG_TAG.pattern.replace("(", "", 1).startswith(IMAGE_START)  # literally, its first group opened inside
+    media = {"media/a.png": Media.from_bytes(b"a", ".png"), 'media/&"b.svg': Media.from_bytes(b"b", ".svg")}
+    rng = random.Random(4)
+    pieces = ['<img src="media/a.png" alt="x">', '<img src="media/', '<img src="a.png" alt="">', "<img", "media/",
+              'a.png" alt="y">', "text", "é", '"', ">"]
+    renamed = 0
+    for _ in range(3000):
+        html = "".join(rng.choices(pieces, k=rng.randint(0, 6)))
+        try:
+            out = anki_images(html, media)
+        except KeyError:  # an image the course does not have (lint refuses it): never skipped either
+            assert IMAGE_START in html
+            continue
+        if IMAGE_START not in html:
+            assert out == html
+        renamed += out != html
+    assert renamed > 300

