@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+from itertools import chain
 from json.encoder import encode_basestring  # the C function where _json is built (it is in CPython)
 
 try:
@@ -20,6 +21,9 @@ except ImportError:  # pragma: no cover - every CPython has it
 
 _SCALARS = frozenset({str, int, bool, type(None)})  # written alike by the C encoder and by json.dumps
 _TEXT = frozenset({str})
+_DICTS = frozenset({dict})
+_CONTAINERS = frozenset({list, tuple, dict})  # written alike too when empty: "[]", "{}"
+_FLAT = _SCALARS | _CONTAINERS
 
 
 class _Unusual(Exception):
@@ -55,6 +59,12 @@ def _encode(value, newline: str, step: str) -> str:
         inner = newline + step
         if c_make_encoder is not None and _SCALARS.issuperset(map(type, value)):
             return "[" + inner + "".join(_flat(inner)(value, 0))[1:-1] + newline + "]"
+        if c_make_encoder is not None and _flat_dicts(value):  # an exercise's cards
+            deeper = inner + step
+            bodies = "".join(_flat(deeper)(value, 0))[2:-2].split("}," + deeper + "{")  # without "[{", "}]"
+            if len(bodies) == len(value):  # always (see _flat_dicts)
+                return "[" + inner + "{" + deeper + (inner + "}," + inner + "{" + deeper).join(bodies) + inner + \
+                    "}" + newline + "]"
         items = [encode_basestring(item) if type(item) is str else _encode(item, inner, step) for item in value]
         return "[" + inner + ("," + inner).join(items) + newline + "]"
     if kind is dict:
@@ -69,6 +79,20 @@ def _encode(value, newline: str, step: str) -> str:
                                                    _encode(item, inner, step)) for key, item in value.items()]
         return "{" + inner + ("," + inner).join(items) + newline + "}"
     raise _Unusual
+
+
+def _flat_dicts(values) -> bool:
+    """Whether ``values`` are dicts, none empty, with text keys, whose values are scalars or empty
+    containers (an exercise's cards), checked by calls that each look at all of them at once. The C
+    encoder then writes all their items in one call (a list of cards: half the time), cut apart
+    where one dict ends and the next begins: there, and only there, "}," and the separator are
+    followed by "{" (inside such a dict the separator is followed by a key; no text holds a newline
+    once encoded)."""
+    if not (_DICTS.issuperset(map(type, values)) and all(values)
+            and _TEXT.issuperset(map(type, chain.from_iterable(values)))):
+        return False
+    inside = list(chain.from_iterable(map(dict.values, values)))
+    return _FLAT.issuperset(map(type, inside)) and _CONTAINERS.isdisjoint(map(type, filter(None, inside)))
 
 
 @functools.lru_cache(maxsize=None)

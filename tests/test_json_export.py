@@ -168,3 +168,33 @@ def test_the_json_is_the_same_whoever_makes_it(tmp_path: Path, monkeypatch, who:
     assert run("forked", fork=True) == serial
     expected = {"the build": ["build"], "the child": ["child"]}.get(who, ["child", "build"])
     assert made_by.read_text().split() == expected
+
+
+def test_lists_of_flat_dicts_are_written_as_json_dumps_writes_them():
+    """A list of dicts of scalars and empty containers (an exercise's cards) is written by one C encoder
+    call and cut apart between dicts: on random such lists (text with braces, commas, quotes and
+    newlines; empty lists and dicts as values; some with a value that sends them the long way) its
+    text is json.dumps's at every indent."""
+    import random
+
+    from rgann_cards import jsontext
+    from rgann_cards.jsontext import dumps
+
+    rng = random.Random(21)
+    texts = ["", "a", "}", "{", "},\n  {", '"},{"', "\\", "\n", "é\u2028", "\U0001f600", ", ", ": {"]
+    values = texts + [0, -3, 10**20, True, False, None, [], {}, ()]
+    odd = [[1], {"k": 1}, 2.5, ("t",)]
+
+    def card():
+        keys = rng.sample(texts + ["id", "kind", "tags", "figure"], rng.randint(1, 6))
+        return {k: rng.choice(odd if rng.random() < 0.02 else values) for k in keys}
+
+    batched = 0
+    for _ in range(3000):
+        cards = [card() for _ in range(rng.randint(1, 9))]
+        document = rng.choice([cards, {"cards": cards}, [{"cards": cards, "x": [1]}]])
+        for indent in (1, 2, 4):
+            assert dumps(document, indent=indent, allow_nan=False) == json.dumps(document, ensure_ascii=False,
+                                                                                indent=indent), document
+        batched += jsontext._flat_dicts(cards)
+    assert 1500 < batched < 3000

@@ -29,11 +29,16 @@ def _check(check: Check, result: CheckResult) -> dict:
 
 
 def _card(card: Card) -> dict:
+    # each kind's dict made at once, not merged from three (9,000 cards at 10,000 notes)
     if card.kind == "cloze":
-        data = {"id": card.id, "kind": "cloze", "cloze": card.cloze, "extra": card.extra}
+        data = {"id": card.id, "kind": "cloze", "cloze": card.cloze, "extra": card.extra, "figure": card.figure,
+                "tags": card.tags}
     else:
-        data = {"id": card.id, "kind": "basic", "front": card.front, "back": card.back}
-    return {**data, "figure": card.figure, "tags": card.tags, **_numeric(card)}
+        data = {"id": card.id, "kind": "basic", "front": card.front, "back": card.back, "figure": card.figure,
+                "tags": card.tags}
+    if card.answer_value is not None:
+        data.update(_numeric(card))
+    return data
 
 
 def _numeric(item) -> dict:
