@@ -214,6 +214,33 @@ def test_content_hash_hashes_what_json_dumps_writes():
         assert content_hash(*parts) == canonical(*parts), parts
 
 
+def test_a_note_s_hash_is_the_content_hash_of_its_parts():
+    """lock.note_hash (a note's digest, its stamp in the lock) writes the note's text itself: on random
+    notes (text of every kind, tuples, and what it must leave to content_hash: lists, numbers, subclasses)
+    it is content_hash's, which test_content_hash_hashes_what_json_dumps_writes holds to json.dumps."""
+    import random
+
+    from rgann_cards.lifecycle.lock import content_hash, note_hash
+
+    class Text(str):
+        pass
+
+    rng = random.Random(15)
+    alphabet = 'ab \\"\n\t\x00\x1f\x7f/é€\u2028\u2029\U0001f600<>&'
+
+    def text():
+        value = "".join(rng.choices(alphabet, k=rng.randint(0, 12)))
+        return value if rng.random() < 0.98 else rng.choice([Text(value), 3, None])
+
+    for _ in range(3000):
+        kind = text()
+        fields = tuple(text() for _ in range(rng.randint(0, 12)))
+        tags = tuple(text() for _ in range(rng.randint(0, 3)))
+        if rng.random() < 0.05:
+            fields = list(fields)
+        assert note_hash(kind, fields, tags) == content_hash(kind, fields, tags), (kind, fields, tags)
+
+
 def test_fingerprints_are_what_folding_each_text_gives():
     """records.fingerprint folds its texts joined (and one text without a join): the hash the lock keeps
     of every note, which must not move for any text."""

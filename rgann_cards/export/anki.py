@@ -23,7 +23,7 @@ from typing import Callable
 from .. import libraries, markup
 from ..i18n import messages
 from ..lifecycle.identity import note_guid_maker
-from ..lifecycle.lock import Lock, content_hash
+from ..lifecycle.lock import Lock, content_hash, note_hash
 from .images import anki_images
 from ..content.model import Course, Deck, Exercise, Reference
 from ..content.numeric import with_answer
@@ -59,7 +59,7 @@ class NoteData:
     tags: tuple[str, ...]
 
     def digest(self) -> str:
-        return content_hash(self.kind, self.fields, self.tags)
+        return note_hash(self.kind, self.fields, self.tags)
 
 
 _new = object.__new__
@@ -226,10 +226,11 @@ def start_package(course: Course, notes: list[NoteData], media: list[Media], loc
                 decks[name] = genanki.Deck(ident.deck_id(name), name)
     guid = note_guid_maker(course.info)
     ordinals = {kind: card_ordinals(model) for kind, model in models.items()}
+    stamp = lock.stamp
     for due, note in enumerate(notes):
-        mod = lock.stamp(note.yaml_id, note.digest(), clock)
-        decks[note.deck].add_note(Row(models[note.kind], guid(note.yaml_id), note.fields, note.tags, mod, due,
-                                      ordinals[note.kind](note.fields)))
+        yaml_id, kind, fields, tags = note.yaml_id, note.kind, note.fields, note.tags
+        mod = stamp(yaml_id, note_hash(kind, fields, tags), clock)  # note.digest(), without the call
+        decks[note.deck].add_note(Row(models[kind], guid(yaml_id), fields, tags, mod, due, ordinals[kind](fields)))
     return _zip(list(decks.values()), media, lock.created)
 
 

@@ -40,6 +40,15 @@ def content_hash(*parts: object) -> str:
     return hashlib.sha256(_canonical(parts).encode("utf-8")).hexdigest()
 
 
+def note_hash(kind: str, fields: tuple[str, ...], tags: tuple[str, ...]) -> str:
+    """``content_hash(kind, fields, tags)``, a note's digest: its text checked and written in one call
+    each, with no call in between (10,000 notes: 26 -> 24 ms; tests/test_lifecycle.py)."""
+    if _TEXT_LISTS is None or type(kind) is not str or type(fields) is not tuple or type(tags) is not tuple \
+            or not _TEXT.issuperset(chain(map(type, fields), map(type, tags))):
+        return content_hash(kind, fields, tags)
+    return hashlib.sha256("".join(_TEXT_LISTS((kind, fields, tags), 0)).encode("utf-8")).hexdigest()
+
+
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 _TEXT = frozenset({str})
 _DICTS = frozenset({dict})
