@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
 from conftest import REPO
@@ -61,3 +64,113 @@ def test_the_scan_takes_every_fragment_of_the_shipped_course_and_cuts_it_where_h
 def test_a_lead_in_heading_is_kept_with_the_block_after_it():
     first, rest = split_first_block('<p class="lead-in"><strong>A.</strong></p>\n<p>b</p>\n<p>c</p>')
     assert (first, rest) == ('<p class="lead-in"><strong>A.</strong></p>\n<p>b</p>', "<p>c</p>")
+
+
+# Pieces of LaTeX for random formulas: scripts, fractions, roots, big operators, fences, text, spaces,
+# accents, alignments and matrices (mtable, mspace), escaped characters -- what the MathML writer sees.
+_ATOMS = ["x", "y_{1}", "z^{2}", r"\alpha", r"\frac{a}{b}", r"\sqrt{x}", r"\sqrt[3]{y}", r"\sum_{k=1}^{n} k",
+          r"\int_0^1 f(x)\,dx", r"\left( a \right)", r"\text{if } a < b", r"\mathbf{v}", r"\hat{\theta}",
+          r"a \le b", r"\{ x \}", r"\quad", r"\mathbb{R}^{n}", r"\lim_{n \to \infty}", r"\binom{n}{k}",
+          r"\overset{!}{=}", r"\mathrm{KL}(p \| q)", "3.5", r"\lvert x \rvert"]
+_ENVS = [r"\begin{aligned} a &= @ \\ b &\le @ \end{aligned}", r"\begin{pmatrix} @ & 0 \\ 1 & @ \end{pmatrix}"]
+
+
+def _formula(rng, depth: int = 0) -> str:
+    parts = [rng.choice(_ATOMS) for _ in range(rng.randint(1, 4))]
+    if depth < 2 and rng.random() < 0.4:
+        parts.append(rf"\frac{{{_formula(rng, depth + 1)}}}{{{_formula(rng, depth + 1)}}}")
+    if depth == 0 and rng.random() < 0.15:
+        parts.append(rng.choice(_ENVS).replace("@", rng.choice(_ATOMS), 1).replace("@", rng.choice(_ATOMS)))
+    return " + ".join(parts)
+
+
+def _markdown(rng) -> str:
+    """Paragraphs, lead-in headings, lists and display formulas, each with formulas in it."""
+    blocks = []
+    for _ in range(rng.randint(1, 4)):
+        kind = rng.random()
+        if kind < 0.2:
+            blocks.append("**How it goes.**")
+        elif kind < 0.45:
+            blocks.append(f"$$\n{_formula(rng)}\n$$")
+        elif kind < 0.6:
+            blocks.append("\n".join(f"- item ${_formula(rng)}$" for _ in range(rng.randint(1, 3))))
+        else:
+            blocks.append(f"Since ${_formula(rng)}$ holds, *so* does ${_formula(rng)}$ & 1 < 2.")
+    return "\n\n".join(blocks)
+
+
+def _writer_fragments(count: int, seed: int) -> list[str]:
+    from rgann_cards.markup.mathml import MathError
+
+    rng, found = random.Random(seed), []
+    while len(found) < count:
+        try:
+            found.append(str(html._make_html(_markdown(rng), {}, "a")))
+        except MathError:
+            continue  # a combination the allow-list refuses: not a fragment a page ever gets
+    return found
+
+
+def test_the_scan_jumps_over_the_writers_formulas_and_still_cuts_where_html_parser_does():
+    """_math_end skips a formula's inside in one search: on 600 random answers through the real pipeline,
+    every formula is skipped so (none is scanned tag by tag) and each cut is html.parser's."""
+    jumps = []
+    original = html_blocks._math_end
+
+    def counted(fragment: str, start: int):
+        jumps.append(original(fragment, start))
+        return jumps[-1]
+
+    html_blocks._math_end = counted
+    try:
+        for fragment in _writer_fragments(600, 3):
+            assert html_blocks._end_offsets(fragment, 2) is not None, fragment
+            split_first_block.cache_clear()
+            assert split_first_block(fragment) == _by_html_parser(fragment), fragment
+    finally:
+        html_blocks._math_end = original
+    assert len(jumps) > 600 and None not in jumps
+
+
+def _mutate(fragment: str, rng) -> str:
+    """One change inside a formula: a tag dropped, doubled, renamed, uppercased or moved; a void, a
+    self-closed or a nested <math> tag added; quotes, spaces or a '<' put in."""
+    tags = [m for m in re.finditer(r"<[^>]*>", fragment) if fragment.rfind("<math", 0, m.start()) >
+            fragment.rfind("</math>", 0, m.start())]
+    if not tags:
+        return fragment
+    m = rng.choice(tags)
+    tag, name = m.group(0), re.match(r"</?([a-z]*)", m.group(0)).group(1) or "mi"
+    edit = rng.choice([
+        "", tag * 2, tag.upper(), tag.replace(name, "mo", 1), tag.replace(name, "none", 1),
+        tag.replace(name, "mspace", 1), f"<{name}/>",
+        tag + "<math>", tag + "</math>", tag.replace(">", ' class="a">', 1), tag.replace(" ", "  ", 1),
+        tag + "<br>", tag + "<mspace/>", tag + "a < b", tag + "<style>", tag.replace('"', "'"),
+        tag + f"</{name}>", f"<{name}>" + tag, tag + "<!-- c -->", tag + "</mspace>", tag + "<mi/ >"])
+    return fragment[:m.start()] + edit + fragment[m.end():]
+
+
+def test_a_formula_the_writer_could_not_have_written_is_scanned_tag_by_tag():
+    """The jump holds only where deleting innermost elements leaves no tag: on 3,000 writer fragments
+    with one formula broken at random (unbalanced, renamed, nested, void, spaced), the cut is still
+    html.parser's."""
+    rng = random.Random(8)
+    for fragment in _writer_fragments(300, 4):
+        for _ in range(10):
+            broken = _mutate(fragment, rng)
+            split_first_block.cache_clear()
+            assert split_first_block(broken) == _by_html_parser(broken), broken
+
+
+@pytest.mark.parametrize("fragment", [
+    "<p><math><mi>x</math></p><p>b</p>", "<p><math></mi><mi></math></p><p>b</p>",
+    "<p><math><mi>x</mi></p><p>b</p>", "<p><math><math><mi>x</mi></math></math></p><p>b</p>",
+    "<p><math><MI>x</MI></math></p><p>b</p>", "<p><MATH><mi>x</mi></MATH></p><p>b</p><p>c</p>",
+    "<math><mi>x</mi></math><p>b</p>", '<p class="lead-in"><math><mn>1</mn></math></p><p>b</p><p>c</p>',
+    "<p><math><mspace></mspace><none/></math></p>z", "<p><math><mi>a</mi><mi>b</mi></math>t</p>z",
+    "<p><math><style></math></style></math></p>z", "<p><math><mi>a</mi>", "<p><math/><mi></p>z",
+])
+def test_broken_formulas_are_cut_where_html_parser_does(fragment):
+    split_first_block.cache_clear()
+    assert split_first_block(fragment) == _by_html_parser(fragment)
