@@ -152,7 +152,7 @@ def _mutate(fragment: str, rng) -> str:
 
 
 def test_a_formula_the_writer_could_not_have_written_is_scanned_tag_by_tag():
-    """The jump holds only where deleting innermost elements leaves no tag: on 3,000 writer fragments
+    """The jump holds only where _MATH_INSIDE matches all of a formula: on 3,000 writer fragments
     with one formula broken at random (unbalanced, renamed, nested, void, spaced), the cut is still
     html.parser's."""
     rng = random.Random(8)
@@ -174,3 +174,55 @@ def test_a_formula_the_writer_could_not_have_written_is_scanned_tag_by_tag():
 def test_broken_formulas_are_cut_where_html_parser_does(fragment):
     split_first_block.cache_clear()
     assert split_first_block(fragment) == _by_html_parser(fragment)
+
+
+_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect id="r" width="4" height="4"/></svg>'
+_IMAGED = ["**How.**\n\n![a grid](media/g.svg) and $x$", "See ![one](media/g.svg) and ![two](media/h.png).",
+           "**Lead.**\n\n$$\n\\sum_{k=1}^{n} k^2 + \\frac{a}{b} + x_1 + x_2 + x_3 + x_4 + x_5 + x_6 + x_7\n$$"]
+
+
+def _rendered_fragments() -> list[str]:
+    """Fragments as markup.render gives them to _make_html: random answers, the shipped course's, images."""
+    from rgann_cards import markup
+    from rgann_cards.content.load import load_course
+    from rgann_cards.markup.mathml import MathError, to_mathml
+
+    course = load_course(REPO / "content")
+    texts = [text for _, ex in course.exercises() for text in (ex.question, ex.answer, *ex.key_points)]
+    rng, found = random.Random(6), []
+    while len(found) < 300:
+        try:
+            found.append(markup.render(_markdown(rng), to_mathml, sanitize=html._sanitize_keeping_images))
+        except MathError:
+            continue
+    return found + [markup.render(t, to_mathml, sanitize=html._sanitize_keeping_images) for t in texts + _IMAGED]
+
+
+def test_substitutions_skipped_for_want_of_their_first_characters_would_have_changed_nothing():
+    """mark_wide_displays and html._lead_ins skip their substitution where the characters every match begins
+    with are missing; _sanitize_keeping_images puts images back only where a marker is left: on every
+    fragment below, each gives what the substitution itself gives."""
+    from rgann_cards.export import images
+
+    fragments = _rendered_fragments()
+    assert any(html_blocks._DISPLAY_START in f for f in fragments) and any(html._LEAD_IN_START in f for f in fragments)
+    for fragment in fragments:
+        assert html_blocks.mark_wide_displays(fragment) == html_blocks._DISPLAY.sub(html_blocks._classify, fragment)
+        assert html._lead_ins(fragment) == html._LEAD_IN.sub(r'<p class="lead-in">\1</p>', fragment)
+    for text in _IMAGED + ["Plain $x$ text.", "<img> &amp; ![x](media/g.svg)"]:
+        kept: list[str] = []
+        marked = images.IMG_TAG.sub(lambda m: kept.append(m.group(0)) or f"\ue012{len(kept) - 1}\ue013", text)
+        full = html._KEPT.sub(lambda m: kept[int(m.group(1))], html.sanitize(marked))
+        assert html._sanitize_keeping_images(text) == full
+
+
+def test_a_fragment_without_images_serves_its_text_for_any_media_and_prefix():
+    """Within shared_rendering, a text rendered once with no image in it is reused under another media and
+    prefix; one with images is made for each: every result is what _make_html makes on its own."""
+    media = [{"media/g.svg": _SVG, "media/h.png": b"\x89PNG"}, {"media/g.svg": _SVG}, {}]
+    texts = _IMAGED + ["Plain $x$ text.", "**How.**\n\nSo $y_1$.", "Plain $x$ text."]
+    calls = [(text, m, prefix) for text in texts for m in media for prefix in ("q1", "a2")]
+    alone = [html._make_html(*call) for call in calls]
+    assert len({str(a) for a in alone[:6]}) == 3  # with images, the result depends on media and prefix
+    with html.shared_rendering():
+        assert [html._html(*call) for call in calls] == alone

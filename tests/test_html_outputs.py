@@ -410,3 +410,32 @@ def test_prepared_templates_are_compiled_once_and_the_pages_reuse_them(shipped, 
         assert html.render_study_sheet(course, verification, figures).startswith(b"<!DOCTYPE html>")
         assert html.render_quiz(course, everything)
         assert html.render_answer_key(course, verification, everything, figures)
+
+
+def test_once_prints_a_part_as_include_would_and_renders_it_once_for_both_pages(shipped, tmp_path, monkeypatch):
+    """{% once %} prints _answer_start.html and _answer.html as {% include %} does, whitespace too, though
+    the part sees only the exercise view and the messages; within shared_rendering the study sheet and the
+    answer key print each exercise's parts from one rendering."""
+    import shutil
+
+    from rgann_cards import paths
+    from rgann_cards.export import html_templates
+
+    course, verification, figures = shipped
+    everything = html.select(course)
+    real, rendered = html_templates._render_part, []
+    monkeypatch.setattr(html_templates, "_render_part", lambda *a: rendered.append(a[1]) or real(*a))
+    with html.shared_rendering():
+        once = (html.render_study_sheet(course, verification, figures),
+                html.render_answer_key(course, verification, everything, figures))
+    assert len(rendered) == 2 * len(everything)
+    templates = tmp_path / "templates"
+    shutil.copytree(paths.templates_dir(), templates)
+    for page in ("study-sheet.html", "answer-key.html"):
+        path = templates / "html" / page
+        assert "{% once " in path.read_text("utf-8")
+        path.write_text(path.read_text("utf-8").replace("{% once ", "{% include "), "utf-8")
+    monkeypatch.setenv("CARDS_TEMPLATES", str(templates))
+    included = (html.render_study_sheet(course, verification, figures),
+                html.render_answer_key(course, verification, everything, figures))
+    assert once == included

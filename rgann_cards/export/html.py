@@ -12,8 +12,7 @@ import hashlib
 import random
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
@@ -23,18 +22,19 @@ from ..i18n import Messages, messages
 from ..markup.mathml import to_mathml
 from ..content.model import Course, Deck, Exercise, Reference
 from ..content.numeric import with_answer
-from ..paths import template_text, templates_dir
 from ..selection import deck_matches, has_tag
 from ..checks.verify import Verification
 from . import images
 from .answer_space import AnswerSpace, answer_space
 from .html_blocks import mark_wide_displays, split_first_block
 from .html_safe import inline_svg, sanitize
+from .html_templates import parts_once, prepare, render as _render  # noqa: F401 - build calls html.prepare()
 from .quiz_layout import plan
 
 Selection = list[tuple[Deck, Exercise]]
 
 _LEAD_IN = re.compile(r"<p>(<strong>[^<]*</strong>)</p>")
+_LEAD_IN_START = "<p><strong>"  # where every match of _LEAD_IN begins
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ class ExerciseView:
     checks: list[CheckView] = field(default_factory=list)
     numeric: bool = False          # a typed numeric answer: the quiz shows an answer box
     unit: str | None = None
-    lead: Markup = Markup("")  # the question's first sentence, for the table of contents
+    lead: Markup = Markup("")  # the question's first sentence, for the study sheet's table of contents
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def render_study_sheet(course: Course, verification: Verification, figures: dict
 
     ``figures`` maps a figure name to its SVG; an exercise whose figure is missing is shown without it.
     """
-    views = {ex.id: replace(_view(course, deck, ex, n, verification, figures), lead=_lead(ex.question))
+    views = {ex.id: _view(course, deck, ex, n, verification, figures)
              for n, (deck, ex) in enumerate(course.exercises(), 1)}
     decks = [DeckView(_slug(d.deck), *_parts(d), [views[ex.id] for ex in d.exercises]) for d in course.decks]
     t = messages(course.info.language)
@@ -138,11 +138,13 @@ def render_quiz(course: Course, selection: Selection, *, seed: int | None = None
     ``space`` (compact, normal, generous) scales every answer space.
     """
     t = messages(course.info.language)
-    views = [_view(course, d, e, n, space=space) for n, (d, e) in enumerate(selection, 1)]
+    questions = [_html(e.question, course.media, f"q{n}") for n, (_, e) in enumerate(selection, 1)]
     # a numeric answer's result line is one more line of text to plan for
-    placed = plan([(str(v.question) + (f"<p>{t.numeric_answer}:</p>" if v.numeric else ""), v.space)
-                   for v in views])
-    views = [replace(v, space=p.space, new_page=p.new_page) for v, p in zip(views, placed)]
+    placed = plan([(str(q) + (f"<p>{t.numeric_answer}:</p>" if e.answer_value is not None else ""),
+                    _space(e, space)) for q, (_, e) in zip(questions, selection)])
+    # each view made once, with its planned space (dataclasses.replace after the plan: 4 ms at 10k notes)
+    views = [ExerciseView(**_base(d, e, n, q, p.space), new_page=p.new_page)
+             for n, ((d, e), q, p) in enumerate(zip(selection, questions, placed), 1)]
     return _render("quiz.html", t, page=_quiz_page(course, selection, t.quiz, seed), exercises=views)
 
 
@@ -185,30 +187,28 @@ def shared_rendering():
     global _shared
     outer, _shared = _shared, {}
     try:
-        yield
+        with parts_once():
+            yield
     finally:
         _shared = outer
 
 
-def _view(course: Course, deck: Deck, ex: Exercise, number: int, verification: Verification | None = None,
-          figures: dict[str, bytes] | None = None, space: str = "normal") -> ExerciseView:
+def _view(course: Course, deck: Deck, ex: Exercise, number: int, verification: Verification,
+          figures: dict[str, bytes] | None) -> ExerciseView:
+    """An exercise with its answer, as the study sheet and the answer key show it."""
     if _shared is None:
-        return _make_view(course, deck, ex, number, verification, figures, space)
-    key = ("view", id(course), id(deck), ex.id, number, id(verification), id(figures), space)
+        return _make_view(course, deck, ex, number, verification, figures)
+    key = ("view", id(course), id(deck), ex.id, number, id(verification), id(figures))
     view = _shared.get(key)
     if view is None:
-        view = _shared[key] = _make_view(course, deck, ex, number, verification, figures, space)
+        view = _shared[key] = _make_view(course, deck, ex, number, verification, figures)
     return view
 
 
-def _make_view(course: Course, deck: Deck, ex: Exercise, number: int, verification: Verification | None,
-               figures: dict[str, bytes] | None, space: str) -> ExerciseView:
+def _make_view(course: Course, deck: Deck, ex: Exercise, number: int, verification: Verification,
+               figures: dict[str, bytes] | None) -> ExerciseView:
     media = course.media
-    base = dict(id=ex.id, number=number, label=ex.label, deck=_parts(deck)[1], points=ex.points,
-                question=_html(ex.question, media, f"q{number}"), space=answer_space(ex, space),
-                numeric=ex.answer_value is not None, unit=ex.unit)
-    if verification is None:  # the quiz: the answer is not even rendered
-        return ExerciseView(**base)
+    base = _base(deck, ex, number, _html(ex.question, media, f"q{number}"), _space(ex, "normal"))
     svg = (figures or {}).get(ex.figure or "")
     results = verification.results.get(ex.id, [])
     answer = _html(ex.answer, media, f"a{number}")
@@ -224,7 +224,25 @@ def _make_view(course: Course, deck: Deck, ex: Exercise, number: int, verificati
         verified=verification.verified_line(ex.id, course.info.language),
         checks=[CheckView(_html(c.claim_md) if c.claim_md else Markup.escape(c.claim), r.method, r.measured,
                           c.arithmetic) for c, r in zip(ex.checks, results)],
+        lead=_lead(ex.question),  # here, not added by the study sheet: the answer key then shares its views
     )
+
+
+def _base(deck: Deck, ex: Exercise, number: int, question: Markup, space: AnswerSpace) -> dict:
+    """What every page shows of an exercise."""
+    return dict(id=ex.id, number=number, label=ex.label, deck=_parts(deck)[1], points=ex.points, question=question,
+                space=space, numeric=ex.answer_value is not None, unit=ex.unit)
+
+
+def _space(ex: Exercise, space: str) -> AnswerSpace:
+    """answer_space, once for the quiz and the other pages' views."""
+    if _shared is None:
+        return answer_space(ex, space)
+    key = ("space", id(ex), space)
+    found = _shared.get(key)
+    if found is None:
+        found = _shared[key] = answer_space(ex, space)
+    return found
 
 
 def _figure(name: str, data: bytes, number: int) -> Markup:
@@ -247,7 +265,8 @@ def _sanitize_keeping_images(fragment: str) -> str:
         kept.append(match.group(0))
         return f"\ue012{len(kept) - 1}\ue013"
 
-    return _KEPT.sub(lambda m: kept[int(m.group(1))], sanitize(images.IMG_TAG.sub(keep, fragment)))
+    clean = sanitize(images.IMG_TAG.sub(keep, fragment))
+    return _KEPT.sub(lambda m: kept[int(m.group(1))], clean) if "\ue012" in clean else clean
 
 
 def _html(text: str, media: dict[str, bytes] | None = None, prefix: str = "img") -> Markup:
@@ -257,18 +276,30 @@ def _html(text: str, media: dict[str, bytes] | None = None, prefix: str = "img")
     """
     if _shared is None:
         return _make_html(text, media, prefix)
-    key = ("html", text, id(media), prefix)
-    html = _shared.get(key)
+    html = _shared.get(("html", text))  # made before, with no image in it: the same for any media and prefix
     if html is None:
-        html = _shared[key] = _make_html(text, media, prefix)
+        key = ("html", text, id(media), prefix)
+        html = _shared.get(key)
+        if html is None:
+            html = _shared[key] = _make_html(text, media, prefix)
     return html
 
 
 def _make_html(text: str, media: dict[str, bytes] | None, prefix: str) -> Markup:
     lifted, found = images.lift(markup.render(text, to_mathml, sanitize=_sanitize_keeping_images))
-    html = images.restore(lifted, found, media or {}, prefix)
-    # '**How it is addressed.**' alone in a paragraph is a heading: print.css keeps it with what follows
-    return Markup(mark_wide_displays(_LEAD_IN.sub(r'<p class="lead-in">\1</p>', html)))
+    html = Markup(mark_wide_displays(_lead_ins(images.restore(lifted, found, media or {}, prefix))))
+    if not found and _shared is not None:
+        # media and prefix only place images: without one, this serves the text wherever it is printed
+        # (at 10k notes the leads, which repeat their questions, and repeated key points: 2,000 of 6,000)
+        _shared[("html", text)] = html
+    return html
+
+
+def _lead_ins(html: str) -> str:
+    """'**How it is addressed.**' alone in a paragraph is a heading: print.css keeps it with what follows."""
+    if _LEAD_IN_START not in html:  # most fragments: a search costs a tenth of the substitution
+        return html
+    return _LEAD_IN.sub(r'<p class="lead-in">\1</p>', html)
 
 
 def _lead(question: str, limit: int = 110) -> Markup:
@@ -305,36 +336,3 @@ def _sheets(decks: tuple[Deck, ...], t: Messages) -> list[str]:
 
 def _slug(text: str) -> str:
     return "deck-" + re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-@lru_cache(maxsize=4)
-def _environment(directory: str):
-    """The one Jinja environment: autoescape on, so only Markup built above is emitted unescaped."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-    # auto_reload off: the templates are package data, and checking them costs a stat per {% include %}
-    env = Environment(loader=FileSystemLoader(directory), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
-    env.filters["css_string"] = _css_string
-    return env
-
-
-def _css_string(value: str) -> Markup:
-    """A CSS string literal; inside <style> HTML escaping does not apply, so escape for CSS."""
-    return Markup('"' + re.sub(r'[\\"\n<>&]', lambda m: f"\\{ord(m.group()):x} ", value) + '"')
-
-
-def prepare() -> None:
-    """Load Jinja and compile every page template now, the ones they extend and include too (they stay
-    compiled in the environment): a build does it while the other core is busy linting, so the child
-    that makes the pages need not."""
-    env = _environment(str(templates_dir() / "html"))
-    for name in env.list_templates(extensions=["html"]):
-        env.get_template(name)
-
-
-def _render(name: str, t: Messages, **context) -> bytes:
-    directory = templates_dir() / "html"
-    css = Markup(template_text("html", "print.css"))  # data we ship; not content
-    html = _environment(str(directory)).get_template(name).render(css=css, t=t, **context)
-    return html.encode("utf-8")

@@ -44,8 +44,17 @@ _CLEANER = nh3.Cleaner(tags=_TAGS, clean_content_tags=_DROP_WITH_CONTENT, attrib
                        strip_comments=True)
 
 
+# The characters nh3 reads or writes otherwise in text: '<' and '&' start markup, '>' and a no-break space
+# are written as references, NUL is dropped, CR becomes LF, a leading BOM goes. A fragment with none of them
+# is text that nh3 returns unchanged (tests/test_hostile_output.py holds this to nh3 for every character),
+# so it is not parsed at all: most fields are such plain lines (3,000 of 4,000 fragments at 10k notes, 7 ms).
+_NOT_PLAIN = re.compile("[<>&\0\r\xa0\ufeff]")
+
+
 def sanitize(fragment: str) -> str:
     """Re-emit ``fragment`` with only allow-listed tags and attributes; all text escaped."""
+    if _NOT_PLAIN.search(fragment) is None:
+        return fragment
     return _CLEANER.clean(fragment)
 
 
