@@ -413,10 +413,12 @@ def test_prepared_templates_are_compiled_once_and_the_pages_reuse_them(shipped, 
 
 
 def test_once_prints_a_part_as_include_would_and_renders_it_once_for_both_pages(shipped, tmp_path, monkeypatch):
-    """{% once %} prints _answer_start.html and _answer.html as {% include %} does, whitespace too, though
-    the part sees only the exercise view and the messages; within shared_rendering the study sheet and the
-    answer key print each exercise's parts from one rendering."""
+    """{% once %} prints _answer_start.html, _answer.html and _reference.html as {% include %} does, whitespace
+    too, though a part sees only the exercise view (or the reference) and the messages; within
+    shared_rendering the study sheet and the answer key print each exercise's parts, and each reference,
+    from one rendering."""
     import shutil
+    from collections import Counter
 
     from rgann_cards import paths
     from rgann_cards.export import html_templates
@@ -428,13 +430,16 @@ def test_once_prints_a_part_as_include_would_and_renders_it_once_for_both_pages(
     with html.shared_rendering():
         once = (html.render_study_sheet(course, verification, figures),
                 html.render_answer_key(course, verification, everything, figures))
-    assert len(rendered) == 2 * len(everything)
+    cited = {key for _, ex in everything for key in ex.references}
+    assert cited and Counter(rendered) == {"_answer_start.html": len(everything), "_answer.html": len(everything),
+                                           "_reference.html": len(cited)}
     templates = tmp_path / "templates"
     shutil.copytree(paths.templates_dir(), templates)
-    for page in ("study-sheet.html", "answer-key.html"):
+    for page in ("study-sheet.html", "answer-key.html", "_answer.html"):
         path = templates / "html" / page
-        assert "{% once " in path.read_text("utf-8")
-        path.write_text(path.read_text("utf-8").replace("{% once ", "{% include "), "utf-8")
+        text, count = re.subn(r'{% once ("[^"]+")(?: for \w+)? %}', r"{% include \1 %}", path.read_text("utf-8"))
+        assert count == 2 or page == "_answer.html" and count == 1
+        path.write_text(text, "utf-8")
     monkeypatch.setenv("CARDS_TEMPLATES", str(templates))
     included = (html.render_study_sheet(course, verification, figures),
                 html.render_answer_key(course, verification, everything, figures))
