@@ -83,6 +83,7 @@ def _math_end(fragment: str, start: int) -> int | None:
     end = fragment.find("</math>", start)
     return end if end >= 0 and _MATH_INSIDE.fullmatch(fragment, start, end) else None
 
+
 def _attrs(start_tag: str) -> list[tuple[str, str | None]]:
     """A start tag's attributes exactly as html.parser reads them (names lowercased, values unescaped)."""
     found: list = []

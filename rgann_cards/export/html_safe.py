@@ -52,7 +52,8 @@ _NOT_PLAIN = re.compile("[<>&\0\r\xa0\ufeff]")
 
 
 def sanitize(fragment: str) -> str:
-    """Re-emit ``fragment`` with only allow-listed tags and attributes; all text escaped."""
+    """Re-emit ``fragment`` with only allow-listed tags and attributes; all text escaped (text without
+    markup or anything nh3 rewrites is returned as it is, the same string nh3 would give)."""
     if _NOT_PLAIN.search(fragment) is None:
         return fragment
     return _CLEANER.clean(fragment)
