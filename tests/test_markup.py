@@ -247,11 +247,11 @@ def test_split_clozes_agrees_with_a_scan_of_every_character():
 
 
 def test_brace_balance_agrees_with_a_scan_that_honours_escapes():
-    """markdown._braces_balance cancels brace pairs when no brace is escaped: on random strings of braces,
+    """field_lint._braces_balance cancels brace pairs when no brace is escaped: on random strings of braces,
     backslashes and letters it says what a left-to-right depth scan (escapes eaten) says."""
     import random
 
-    from rgann_cards.markup import markdown as md
+    from rgann_cards.markup import field_lint
 
     def scan(latex: str) -> bool:
         depth = 0
@@ -265,6 +265,6 @@ def test_brace_balance_agrees_with_a_scan_that_honours_escapes():
     balanced = 0
     for _ in range(5000):
         latex = "".join(rng.choice("{{}}\\ax\n") for _ in range(rng.randint(1, 10)))
-        assert md._braces_balance(latex) == scan(latex), repr(latex)
+        assert field_lint._braces_balance(latex) == scan(latex), repr(latex)
         balanced += scan(latex)
     assert 300 < balanced < 4700  # both answers came up often

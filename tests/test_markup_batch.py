@@ -7,7 +7,7 @@ import os
 import pytest
 
 from rgann_cards import forked
-from rgann_cards.markup import batch, markdown, mathml
+from rgann_cards.markup import batch, field_lint, markdown, mathml
 
 FIELDS = [
     ("What is $\\alpha_{1} + \\beta$ for item 1?", False, False),
@@ -60,14 +60,14 @@ def test_two_cores_and_one_give_the_same_results_and_caches():
 def test_a_failing_child_leaves_its_share_to_the_parent(monkeypatch):
     serial, _ = _lint(False)
     parent = os.getpid()
-    real = markdown.lint  # what each field's lint calls (markup/batch._one)
+    real = field_lint.lint  # what each field's lint calls (markup/batch._one)
 
     def broken_in_the_child(*args, **kwargs):
         if os.getpid() != parent:
             raise RuntimeError("a bug that only the child meets")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(markdown, "lint", broken_in_the_child)
+    monkeypatch.setattr(field_lint, "lint", broken_in_the_child)
     markdown.forget()
     assert batch.lint(FIELDS, parallel=True) == serial
 
@@ -156,7 +156,7 @@ def _shaped_fields(rng, templates: int, instances: int) -> list[tuple[str, bool,
 
 
 def test_fields_of_a_shape_found_clean_are_clean_as_the_full_lint_finds(monkeypatch):
-    """markdown.lint skips every check of a field whose shape (its ASCII digits zeroed) was found clean in a
+    """field_lint.lint skips every check of a field whose shape (its ASCII digits zeroed) was found clean in a
     field whose lint read no digit's value, and fills its Anki HTML in from that field's (markup/digits.py):
     on random groups of fields of one shape, each result is what a fresh lint of that field alone finds, and
     its Anki HTML the same bytes."""
@@ -164,8 +164,8 @@ def test_fields_of_a_shape_found_clean_are_clean_as_the_full_lint_finds(monkeypa
 
     fields = _shaped_fields(random.Random(23), 400, 4)
     looked_at = []
-    real = markdown._problems
-    monkeypatch.setattr(markdown, "_problems", lambda *args: looked_at.append(1) or real(*args))
+    real = field_lint._problems
+    monkeypatch.setattr(field_lint, "_problems", lambda *args: looked_at.append(1) or real(*args))
 
     def lint(fresh: bool):
         markdown.forget()

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Callable
 
 from .. import forked
-from . import markdown, mathml
+from . import field_lint, markdown, mathml
 from .tex_width import too_wide
 
 Field = tuple[str, bool, bool]  # (text, cloze, printed)
@@ -36,7 +36,7 @@ MIN_PARALLEL = 1000
 def lint(fields: list[Field], *, parallel: bool | None = None, started: Linting | None = None) -> list[Result]:
     """``(errors, warnings)`` for each ``(text, cloze, printed)``, in order.
 
-    Errors are markdown.problems; warnings (inline formulas too wide for a phone) are looked
+    Errors are field_lint.problems; warnings (inline formulas too wide for a phone) are looked
     for only in a field without errors. ``parallel=None`` decides by size and platform;
     ``started``: the fields already being linted beside this process.
     """
@@ -130,10 +130,10 @@ def _lint_parts(part: Callable[[int], list[Field]], count: int, tickets: forked.
 
 
 def _one(text: str, cloze: bool, printed: bool) -> Result:
-    found, inline, shape = markdown.lint(text, cloze, printed)  # problems, then the formulas of a field without any
+    found, inline, shape = field_lint.lint(text, cloze, printed)  # problems, then the formulas of a field without any
     if found:
         return found, []
     warnings = too_wide(inline)
     if shape is not None and not warnings:
-        markdown.clean(shape, text)
+        field_lint.clean(shape, text)
     return found, warnings

@@ -2,7 +2,7 @@
 
 A large course repeats a sentence with other numbers ("What is $x_{12}$ for item 12?"): the 10k bench
 course has 22,003 distinct fields of 30 shapes. Where lint reads only *which* characters are ASCII
-digits (markdown._digit_blind says where), a field whose shape was found clean is clean, and its Anki
+digits (field_lint._digit_blind says where), a field whose shape was found clean is clean, and its Anki
 HTML is the first field's with the digits put back in order: a plain line's rendering copies each digit
 through where it stands and adds none (tags, ``\\(..\\)`` and escapes hold no digit). ``template`` checks
 that of the first field; tests/test_markup_batch.py holds both shortcuts to a fresh lint and render.
