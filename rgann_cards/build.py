@@ -19,13 +19,16 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from .atomic import commit
 from .errors import ContentError, Problem, SourceLocation, display_path
 from .diagrams.render import DEFAULT_CACHE_DIR as DEFAULT_FIGURE_CACHE
 from .content.media import figure_file
 from .lifecycle.lock import LOCK_NAME, now, read_lock
+# the pages', figures' and release notes' names are outputs.py's; build re-exports them, and render_json
+from .outputs import ANSWER_KEY_NAME, CHANGES_NAME, FIGURES_DIR, QUIZ_NAME, STUDY_SHEET_NAME, render_json  # noqa: F401
+from .outputs import render_outputs
 
 if TYPE_CHECKING:  # loading and checking import pydantic and more: a no-op build needs neither
     from .checks.verify import Verification
@@ -33,11 +36,6 @@ if TYPE_CHECKING:  # loading and checking import pydantic and more: a no-op buil
 
 APKG_NAME = "rgann.apkg"  # the shipped course's names; every course's come from course.identity
 JSON_NAME = "rgann.json"
-STUDY_SHEET_NAME = "study-sheet.html"
-QUIZ_NAME = "quiz.html"
-ANSWER_KEY_NAME = "answer-key.html"
-FIGURES_DIR = "figures"
-CHANGES_NAME = "CHANGES.md"
 
 
 def quiz_names(code: str) -> tuple[str, str]:
@@ -77,12 +75,6 @@ def load_and_verify(content_dir: Path, report_times: dict[str, float] | None = N
     times["verify"] = time.perf_counter() - start
     verification.raise_on_failure()
     return course, verification
-
-
-def render_json(course: Course, verification: Verification) -> bytes:
-    from .export.json import course_json
-
-    return course_json(course, verification.results)
 
 
 def _remove_stale_figures(directory: Path, keep: set[str]) -> None:
@@ -222,7 +214,7 @@ def _build(content_dir: Path, dist_dir: Path, targets: tuple[str, ...], cache_di
     start = time.perf_counter()
     # a reused or kind-changed id stops the build in there, before any output exists
     with _long_lived():
-        outputs, items_stored, guard, read = _render_outputs(
+        outputs, items_stored, guard, read = render_outputs(
             course, verification, svgs, targets, Path(dist_dir), lock_path, lock, clock,
             lambda: guards.guard_course(course, Path(content_dir), lock),
             lambda: _store_quiz_items(content_dir, course, state_dir),
@@ -292,103 +284,6 @@ def _timed(fn, *args):
     """``fn(*args)`` and its wall time: the checks' own time, not the wait for the figures."""
     start = time.perf_counter()
     return fn(*args), time.perf_counter() - start
-
-
-def _render_outputs(course: Course, verification: Verification, svgs: dict[str, bytes], targets: tuple[str, ...],
-                    dist_dir: Path, lock_path: Path, lock, clock: int, guard_course: Callable[[], tuple],
-                    store_items: Callable[[], None],
-                    meanwhile: Callable[[dict[Path, bytes]], str]) -> tuple[dict[Path, bytes], bool, object, str]:
-    """Every output's bytes by path (and the lock's), nothing written; whether ``store_items`` ran; the
-    identity guard's result (``guard_course`` raises ContentError for an id the lock forbids); and what
-    ``meanwhile`` returned, called with this process's outputs while the child finishes its own.
-
-    The quiz's items and the HTML pages are made in a forked child (forked.py) while this process
-    checks the identities and makes the Anki package, and the JSON by whichever of the two is done
-    first: both cores at work, the same bytes as one after the other. Without a child the items are
-    left to the caller.
-    """
-    from . import forked
-
-    json_path = dist_dir / course.identity.json_name
-    # The JSON goes to whichever process is free first: the child after the pages, or this one after
-    # the package (its one ticket is taken by one of them); how long each side takes varies with the course.
-    json_ticket = forked.Tickets(1 if "json" in targets else 0)
-
-    def json_if_free(outputs: dict[Path, bytes]) -> None:
-        for _ in json_ticket:
-            outputs[json_path] = render_json(course, verification)
-
-    def beside() -> tuple[dict[Path, bytes], bool]:
-        in_child = forked.in_child()  # if not, the parent does this itself: the caller stores the items
-        if in_child:  # first, so their memory is free again before the pages are made (peak RSS)
-            store_items()  # the course validated and its checks passed: its items are right whatever follows
-        outputs = _html_pages(course, verification, svgs, dist_dir) if "html" in targets else {}
-        json_if_free(outputs)
-        return outputs, in_child
-
-    child = forked.Beside(beside, fork=None if "anki" in targets else False)
-    try:
-        try:
-            guard, records = guard_course()  # a large course's records take a while: beside the child too
-        except ContentError:
-            child.finish()  # the pages are not wanted, but the item cache must not be cut off mid-write
-            raise
-        outputs = _anki_outputs(course, verification, svgs, targets, dist_dir, lock_path, lock, clock, guard,
-                                records)
-        done_meanwhile = meanwhile(outputs)
-        if child.forked:
-            json_if_free(outputs)
-        rendered, stored = child.result()
-    finally:
-        child.cancel()  # a failure here: the pages are not wanted
-        json_ticket.close()
-    merged = {**outputs, **rendered}
-    if "json" in targets:  # last, whoever made it: the order of the commit never depends on who did
-        made = merged.pop(json_path, None)
-        # none: the child took the ticket and then failed (the rest of its work was redone here)
-        merged[json_path] = made if made is not None else render_json(course, verification)
-    return merged, stored, guard, done_meanwhile
-
-
-def _html_pages(course: Course, verification: Verification, svgs: dict[str, bytes], dist_dir: Path) -> dict:
-    from .export.html import render_answer_key, render_quiz, render_study_sheet, select, shared_rendering
-
-    everything = select(course)  # the full sheet in course order; `quiz-sheet` makes seeded ones
-    with shared_rendering():  # the three pages share their exercise views and fragments
-        return {dist_dir / STUDY_SHEET_NAME: render_study_sheet(course, verification, svgs),
-                dist_dir / QUIZ_NAME: render_quiz(course, everything),
-                dist_dir / ANSWER_KEY_NAME: render_answer_key(course, verification, everything, svgs)}
-
-
-def _anki_outputs(course: Course, verification: Verification, svgs: dict[str, bytes], targets: tuple[str, ...],
-                  dist_dir: Path, lock_path: Path, lock, clock: int, guard, records) -> dict[Path, bytes]:
-    from . import markup
-    from .lifecycle import tombstones
-
-    # the quiz shows (and can open) these files; they are the same bytes Anki and the HTML get
-    outputs = {dist_dir / FIGURES_DIR / figure_file(name): svg for name, svg in svgs.items()}
-    if "anki" in targets:
-        from .export.anki import Media, build_notes, start_package
-        from .export.anki_tombstones import tombstone_notes
-        from .export.changes import render_changes
-        from .lifecycle.changes import release_notes
-
-        previous = lock.copy()
-        tombstones.retire_removed(lock, guard)
-        verified = {ex.id: verification.verified_line(ex.id, course.info.language) for _, ex in course.exercises()}
-        media = {name: Media.from_bytes(data, Path(figure_file(name)).suffix) for name, data in
-                 {**course.media, **svgs}.items()}
-        notes = build_notes(course, verified, media) + tombstone_notes(lock, course.info)
-        # The fields' parses and conversions are no longer needed here (the pages are made beside, from
-        # the child's copy): freed before the package and the pages' bytes arrive (peak memory at 10k notes).
-        markup.forget()
-        package = start_package(course, notes, list(media.values()), lock, clock)  # zipped on a thread meanwhile
-        tombstones.remember(lock, records)
-        changes = release_notes(previous, lock, records)
-        outputs[dist_dir / CHANGES_NAME] = render_changes(changes, course.info)
-        outputs[lock_path] = lock.to_bytes()
-        outputs[dist_dir / course.identity.apkg_name] = package()
-    return outputs
 
 
 def _inputs(content_dir: Path, options: dict, lock_path: Path, outputs: dict[Path, bytes]) -> str:

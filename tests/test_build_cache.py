@@ -169,16 +169,16 @@ def test_a_build_stopped_by_the_identity_guard_leaves_no_half_written_cache(proj
     assert old in text
     deck.write_text(text.replace(old, "        cloze: \"The maximum of $\\\\sigma'(x)$ is {{c1::$\\\\frac{1}{4}$}}.\"\n"),
                     "utf-8")
-    real_write = quiz_cache._write
+    real_write = quiz_cache._write_rows  # what store_items writes the rows with
 
-    def slow_write(path, key, items):  # in the child: the guard fails while this is under way
+    def slow_write(path, key, rows):  # in the child: the guard fails while this is under way
         if forked.in_child():
             path.with_name(path.name + ".tmp").write_text("half", "utf-8")
             time.sleep(0.5)
             os.replace(path.with_name(path.name + ".tmp"), path.with_name(path.name + ".done"))
-        real_write(path, key, items)
+        real_write(path, key, rows)
 
-    monkeypatch.setattr(quiz_cache, "_write", slow_write)
+    monkeypatch.setattr(quiz_cache, "_write_rows", slow_write)
     monkeypatch.setattr(forked, "can_fork", lambda: True)
     with pytest.raises(ContentError, match="was a basic card and is now a cloze card"):
         build(project / "content", project / "dist", state_dir=state)

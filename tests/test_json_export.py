@@ -120,7 +120,7 @@ def test_the_encoder_writes_random_documents_as_json_dumps_does():
 
 @pytest.mark.parametrize("who", ["the build", "the child", "no one: the child took it and died"])
 def test_the_json_is_the_same_whoever_makes_it(tmp_path: Path, monkeypatch, who: str):
-    """The course JSON goes to whichever process is free first (build._render_outputs): made by the build,
+    """The course JSON goes to whichever process is free first (outputs.render_outputs): made by the build,
     by the pages' child, or again by the build when the child took it and died, every output is the
     bytes of a build in one process, committed in the same order."""
     import os
@@ -128,7 +128,7 @@ def test_the_json_is_the_same_whoever_makes_it(tmp_path: Path, monkeypatch, who:
 
     from conftest import FIXTURES, copy_tree
     from rgann_cards import build as building
-    from rgann_cards import forked
+    from rgann_cards import forked, outputs
 
     def run(name: str, *, fork: bool) -> tuple[dict, list]:
         project = tmp_path / name
@@ -144,7 +144,7 @@ def test_the_json_is_the_same_whoever_makes_it(tmp_path: Path, monkeypatch, who:
 
     serial = run("serial", fork=False)
     made_by = tmp_path / "made-by"
-    real_json, real_pages, real_anki = building.render_json, building._html_pages, building._anki_outputs
+    real_json, real_pages, real_anki = outputs.render_json, outputs._html_pages, outputs._anki_outputs
 
     def render_json(*args):
         with made_by.open("a") as out:
@@ -162,8 +162,8 @@ def test_the_json_is_the_same_whoever_makes_it(tmp_path: Path, monkeypatch, who:
         time.sleep(1.0)
         return real_anki(*args)
 
-    monkeypatch.setattr(building, "render_json", render_json)
-    monkeypatch.setattr(building, "_html_pages" if who == "the build" else "_anki_outputs",
+    monkeypatch.setattr(outputs, "render_json", render_json)
+    monkeypatch.setattr(outputs, "_html_pages" if who == "the build" else "_anki_outputs",
                         slow_pages if who == "the build" else slow_anki)
     assert run("forked", fork=True) == serial
     expected = {"the build": ["build"], "the child": ["child"]}.get(who, ["child", "build"])

@@ -1,0 +1,126 @@
+"""Every output's bytes, made on both cores: the quiz's items and the HTML pages in a forked child, the
+identity guards and the Anki package in the build's process, the course JSON by whichever is free first.
+
+Nothing here writes a file: build.py commits what this returns, all or nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from .content.media import figure_file
+from .errors import ContentError
+
+if TYPE_CHECKING:
+    from .checks.verify import Verification
+    from .content.model import Course
+
+STUDY_SHEET_NAME = "study-sheet.html"
+QUIZ_NAME = "quiz.html"
+ANSWER_KEY_NAME = "answer-key.html"
+FIGURES_DIR = "figures"
+CHANGES_NAME = "CHANGES.md"
+
+
+def render_json(course: Course, verification: Verification) -> bytes:
+    from .export.json import course_json
+
+    return course_json(course, verification.results)
+
+
+def render_outputs(course: Course, verification: Verification, svgs: dict[str, bytes], targets: tuple[str, ...],
+                   dist_dir: Path, lock_path: Path, lock, clock: int, guard_course: Callable[[], tuple],
+                   store_items: Callable[[], None],
+                   meanwhile: Callable[[dict[Path, bytes]], str]) -> tuple[dict[Path, bytes], bool, object, str]:
+    """Every output's bytes by path (and the lock's), nothing written; whether ``store_items`` ran; the
+    identity guard's result (``guard_course`` raises ContentError for an id the lock forbids); and what
+    ``meanwhile`` returned, called with this process's outputs while the child finishes its own.
+
+    The quiz's items and the HTML pages are made in a forked child (forked.py) while this process
+    checks the identities and makes the Anki package, and the JSON by whichever of the two is done
+    first: both cores at work, the same bytes as one after the other. Without a child the items are
+    left to the caller.
+    """
+    from . import forked
+
+    json_path = dist_dir / course.identity.json_name
+    # The JSON goes to whichever process is free first: the child after the pages, or this one after
+    # the package (its one ticket is taken by one of them); how long each side takes varies with the course.
+    json_ticket = forked.Tickets(1 if "json" in targets else 0)
+
+    def json_if_free(outputs: dict[Path, bytes]) -> None:
+        for _ in json_ticket:
+            outputs[json_path] = render_json(course, verification)
+
+    def beside() -> tuple[dict[Path, bytes], bool]:
+        in_child = forked.in_child()  # if not, the parent does this itself: the caller stores the items
+        if in_child:  # first, so their memory is free again before the pages are made (peak RSS)
+            store_items()  # the course validated and its checks passed: its items are right whatever follows
+        outputs = _html_pages(course, verification, svgs, dist_dir) if "html" in targets else {}
+        json_if_free(outputs)
+        return outputs, in_child
+
+    child = forked.Beside(beside, fork=None if "anki" in targets else False)
+    try:
+        try:
+            guard, records = guard_course()  # a large course's records take a while: beside the child too
+        except ContentError:
+            child.finish()  # the pages are not wanted, but the item cache must not be cut off mid-write
+            raise
+        outputs = _anki_outputs(course, verification, svgs, targets, dist_dir, lock_path, lock, clock, guard,
+                                records)
+        done_meanwhile = meanwhile(outputs)
+        if child.forked:
+            json_if_free(outputs)
+        rendered, stored = child.result()
+    finally:
+        child.cancel()  # a failure here: the pages are not wanted
+        json_ticket.close()
+    merged = {**outputs, **rendered}
+    if "json" in targets:  # last, whoever made it: the order of the commit never depends on who did
+        made = merged.pop(json_path, None)
+        # none: the child took the ticket and then failed (the rest of its work was redone here)
+        merged[json_path] = made if made is not None else render_json(course, verification)
+    return merged, stored, guard, done_meanwhile
+
+
+def _html_pages(course: Course, verification: Verification, svgs: dict[str, bytes], dist_dir: Path) -> dict:
+    from .export.html import render_answer_key, render_quiz, render_study_sheet, select, shared_rendering
+
+    everything = select(course)  # the full sheet in course order; `quiz-sheet` makes seeded ones
+    with shared_rendering():  # the three pages share their exercise views and fragments
+        return {dist_dir / STUDY_SHEET_NAME: render_study_sheet(course, verification, svgs),
+                dist_dir / QUIZ_NAME: render_quiz(course, everything),
+                dist_dir / ANSWER_KEY_NAME: render_answer_key(course, verification, everything, svgs)}
+
+
+def _anki_outputs(course: Course, verification: Verification, svgs: dict[str, bytes], targets: tuple[str, ...],
+                  dist_dir: Path, lock_path: Path, lock, clock: int, guard, records) -> dict[Path, bytes]:
+    from . import markup
+    from .lifecycle import tombstones
+
+    # the quiz shows (and can open) these files; they are the same bytes Anki and the HTML get
+    outputs = {dist_dir / FIGURES_DIR / figure_file(name): svg for name, svg in svgs.items()}
+    if "anki" in targets:
+        from .export.anki import Media, build_notes, start_package
+        from .export.anki_tombstones import tombstone_notes
+        from .export.changes import render_changes
+        from .lifecycle.changes import release_notes
+
+        previous = lock.copy()
+        tombstones.retire_removed(lock, guard)
+        verified = {ex.id: verification.verified_line(ex.id, course.info.language) for _, ex in course.exercises()}
+        media = {name: Media.from_bytes(data, Path(figure_file(name)).suffix) for name, data in
+                 {**course.media, **svgs}.items()}
+        notes = build_notes(course, verified, media) + tombstone_notes(lock, course.info)
+        # The fields' parses and conversions are no longer needed here (the pages are made beside, from
+        # the child's copy): freed before the package and the pages' bytes arrive (peak memory at 10k notes).
+        markup.forget()
+        package = start_package(course, notes, list(media.values()), lock, clock)  # zipped on a thread meanwhile
+        tombstones.remember(lock, records)
+        changes = release_notes(previous, lock, records)
+        outputs[dist_dir / CHANGES_NAME] = render_changes(changes, course.info)
+        outputs[lock_path] = lock.to_bytes()
+        outputs[dist_dir / course.identity.apkg_name] = package()
+    return outputs
