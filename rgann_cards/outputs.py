@@ -37,10 +37,11 @@ def render_outputs(course: Course, verification: Verification, svgs: dict[str, b
     identity guard's result (``guard_course`` raises ContentError for an id the lock forbids); and what
     ``meanwhile`` returned, called with this process's outputs while the child finishes its own.
 
-    The quiz's items and the HTML pages are made in a forked child (forked.py) while this process
-    checks the identities and makes the Anki package, and the JSON by whichever of the two is done
-    first: both cores at work, the same bytes as one after the other. Without a child the items are
-    left to the caller.
+    A forked child (forked.py) runs the guards, then makes the quiz's items and the HTML pages, while
+    this process makes the Anki package (its notes need no guard: only the lock's stamps wait for it),
+    and the JSON by whichever of the two is done first: both cores at work, the same bytes as one after
+    the other. Without a child this process does it all, the guards first, and the items are left to
+    the caller.
     """
     from . import forked
 
@@ -53,27 +54,26 @@ def render_outputs(course: Course, verification: Verification, svgs: dict[str, b
         for _ in json_ticket:
             outputs[json_path] = render_json(course, verification)
 
-    def beside() -> tuple[dict[Path, bytes], bool]:
-        in_child = forked.in_child()  # if not, the parent does this itself: the caller stores the items
-        if in_child:  # first, so their memory is free again before the pages are made (peak RSS)
-            store_items()  # the course validated and its checks passed: its items are right whatever follows
+    def pages() -> dict[Path, bytes]:
         outputs = _html_pages(course, verification, svgs, dist_dir) if "html" in targets else {}
         json_if_free(outputs)
-        return outputs, in_child
+        return outputs
 
-    child = forked.Beside(beside, fork=None if "anki" in targets else False)
+    def beside():  # the child's messages: the guards' verdict first (this process waits for it), the pages
+        verdict = guarded_here(guard_course)
+        yield verdict
+        store_items()  # the course validated and its checks passed: its items are right whatever follows
+        if verdict[0] == "passed":  # first the items, so their memory is free again before the pages (peak RSS)
+            yield pages()
+
+    child = forked.Stream(beside, fork=None if "anki" in targets else False)
     try:
-        try:
-            guard, records = guard_course()  # a large course's records take a while: beside the child too
-        except ContentError:
-            child.finish()  # the pages are not wanted, but the item cache must not be cut off mid-write
-            raise
-        outputs = _anki_outputs(course, verification, svgs, targets, dist_dir, lock_path, lock, clock, guard,
-                                records)
+        guard = _Guard(child, guard_course)
+        outputs = _anki_outputs(course, verification, svgs, targets, dist_dir, lock_path, lock, clock, guard)
         done_meanwhile = meanwhile(outputs)
         if child.forked:
             json_if_free(outputs)
-        rendered, stored = child.result()
+        rendered, stored = guard.pages(pages)
     finally:
         child.cancel()  # a failure here: the pages are not wanted
         json_ticket.close()
@@ -82,7 +82,61 @@ def render_outputs(course: Course, verification: Verification, svgs: dict[str, b
         made = merged.pop(json_path, None)
         # none: the child took the ticket and then failed (the rest of its work was redone here)
         merged[json_path] = made if made is not None else render_json(course, verification)
-    return merged, stored, guard, done_meanwhile
+    return merged, stored, guard.result, done_meanwhile
+
+
+def guarded_here(guard_course: Callable[[], tuple]) -> tuple:
+    """What a child sends of the guards: ("passed", result, records.facts_of its records) or ("stopped",
+    the errors); any other exception ends the child, and the build process runs them itself."""
+    from .lifecycle.records import facts_of
+
+    try:
+        result, records = guard_course()
+    except ContentError as error:
+        return "stopped", error.problems
+    return "passed", result, facts_of(records)
+
+
+class _Guard:
+    """The identity guards' (result, records), from the child or, without one, run here at once, before
+    anything else, as in a build in one process."""
+
+    def __init__(self, child, guard_course: Callable[[], tuple]):
+        self._child, self._guard_course = child, guard_course
+        self._verdict = None if child.forked else ("here", *guard_course())
+        self.result = None
+
+    def wait(self, course: Course) -> tuple:
+        """(result, records); raises the guards' ContentError once the child has stored the items."""
+        from . import forked
+        from .lifecycle.records import remade
+
+        verdict = self._verdict
+        if verdict is None:
+            try:
+                verdict = self._child.receive()
+            except forked.Lost:  # the child failed: its exception, if it was the guards', is raised here too
+                verdict = ("here", *self._guard_course())
+            if verdict[0] == "stopped":
+                self._child.finish()  # the pages are not wanted, but the item cache must not be cut off mid-write
+                raise ContentError(verdict[1])
+            if verdict[0] == "passed":
+                records = remade(course, verdict[2])
+                verdict = ("here", verdict[1], records) if records is not None else ("here", *self._guard_course())
+            self._verdict = verdict
+        self.result = verdict[1]
+        return verdict[1], verdict[2]
+
+    def pages(self, pages: Callable[[], dict]) -> tuple[dict, bool]:
+        """The child's pages, and whether it stored the items; made here (not stored) if it failed."""
+        from . import forked
+
+        if self._child.forked:
+            try:
+                return self._child.receive(), True
+            except forked.Lost:
+                pass
+        return pages(), False
 
 
 def _html_pages(course: Course, verification: Verification, svgs: dict[str, bytes], dist_dir: Path) -> dict:
@@ -96,31 +150,39 @@ def _html_pages(course: Course, verification: Verification, svgs: dict[str, byte
 
 
 def _anki_outputs(course: Course, verification: Verification, svgs: dict[str, bytes], targets: tuple[str, ...],
-                  dist_dir: Path, lock_path: Path, lock, clock: int, guard, records) -> dict[Path, bytes]:
+                  dist_dir: Path, lock_path: Path, lock, clock: int, guard: _Guard) -> dict[Path, bytes]:
     from . import markup
     from .lifecycle import tombstones
 
     # the quiz shows (and can open) these files; they are the same bytes Anki and the HTML get
     outputs = {dist_dir / FIGURES_DIR / figure_file(name): svg for name, svg in svgs.items()}
-    if "anki" in targets:
-        from .export.anki import Media, build_notes, start_package
-        from .export.anki_tombstones import tombstone_notes
-        from .export.changes import render_changes
-        from .lifecycle.changes import release_notes
+    if "anki" not in targets:
+        guard.wait(course)
+        return outputs
+    from .export.anki import Media, build_notes, start_package
+    from .export.anki_tombstones import tombstone_notes
+    from .export.changes import render_changes
+    from .lifecycle.changes import release_notes
 
-        previous = lock.copy()
-        tombstones.retire_removed(lock, guard)
-        verified = {ex.id: verification.verified_line(ex.id, course.info.language) for _, ex in course.exercises()}
-        media = {name: Media.from_bytes(data, Path(figure_file(name)).suffix) for name, data in
-                 {**course.media, **svgs}.items()}
-        notes = build_notes(course, verified, media) + tombstone_notes(lock, course.info)
-        # The fields' parses and conversions are no longer needed here (the pages are made beside, from
-        # the child's copy): freed before the package and the pages' bytes arrive (peak memory at 10k notes).
-        markup.forget()
-        package = start_package(course, notes, list(media.values()), lock, clock)  # zipped on a thread meanwhile
-        tombstones.remember(lock, records)
-        changes = release_notes(previous, lock, records)
-        outputs[dist_dir / CHANGES_NAME] = render_changes(changes, course.info)
-        outputs[lock_path] = lock.to_bytes()
-        outputs[dist_dir / course.identity.apkg_name] = package()
+    verified = {ex.id: verification.verified_line(ex.id, course.info.language) for _, ex in course.exercises()}
+    media = {name: Media.from_bytes(data, Path(figure_file(name)).suffix) for name, data in
+             {**course.media, **svgs}.items()}
+    try:  # while the child runs the guards (10,000 notes: 37 ms); they read nothing the notes change
+        notes = build_notes(course, verified, media)
+    except Exception:
+        guard.wait(course)  # the guards' error first, as in one process
+        raise
+    # The fields' parses and conversions are no longer needed here (the pages are made beside, from
+    # the child's copy): freed before the package and the pages' bytes arrive (peak memory at 10k notes).
+    markup.forget()
+    result, records = guard.wait(course)
+    previous = lock.copy()
+    tombstones.retire_removed(lock, result)
+    notes += tombstone_notes(lock, course.info)
+    package = start_package(course, notes, list(media.values()), lock, clock)  # zipped on a thread meanwhile
+    tombstones.remember(lock, records)
+    changes = release_notes(previous, lock, records)
+    outputs[dist_dir / CHANGES_NAME] = render_changes(changes, course.info)
+    outputs[lock_path] = lock.to_bytes()
+    outputs[dist_dir / course.identity.apkg_name] = package()
     return outputs
