@@ -60,15 +60,17 @@ def render_outputs(course: Course, verification: Verification, svgs: dict[str, b
         return outputs
 
     def beside():  # the child's messages: the guards' verdict first (this process waits for it), the pages
-        verdict = guarded_here(guard_course)
+        verdict, facts = guarded_here(course, guard_course)
         yield verdict
+        if facts is not None:
+            yield facts  # the records, which this process needs only once the package is started
         store_items()  # the course validated and its checks passed: its items are right whatever follows
-        if verdict[0] == "passed":  # first the items, so their memory is free again before the pages (peak RSS)
+        if facts is not None:  # first the items, so their memory is free again before the pages (peak RSS)
             yield pages()
 
     child = forked.Stream(beside, fork=None if "anki" in targets else False)
     try:
-        guard = _Guard(child, guard_course)
+        guard = _Guard(child, course, guard_course)
         outputs = _anki_outputs(course, verification, svgs, targets, dist_dir, lock_path, lock, clock, guard)
         done_meanwhile = meanwhile(outputs)
         if child.forked:
@@ -85,53 +87,68 @@ def render_outputs(course: Course, verification: Verification, svgs: dict[str, b
     return merged, stored, guard.result, done_meanwhile
 
 
-def guarded_here(guard_course: Callable[[], tuple]) -> tuple:
-    """What a child sends of the guards: ("passed", result, records.facts_of its records) or ("stopped",
-    the errors); any other exception ends the child, and the build process runs them itself."""
+def guarded_here(course: Course, guard_course: Callable[[], tuple]) -> tuple[tuple, list | None]:
+    """What a child sends of the guards: ("passed", their result, the notes' GUIDs) and records.facts_of
+    their records, or ("stopped", the errors) and None; any other exception ends the child, and the
+    build process runs them itself."""
+    from .export.anki import note_guids
     from .lifecycle.records import facts_of
 
     try:
         result, records = guard_course()
     except ContentError as error:
-        return "stopped", error.problems
-    return "passed", result, facts_of(records)
+        return ("stopped", error.problems), None
+    return ("passed", result, note_guids(course)), facts_of(records)
 
 
 class _Guard:
-    """The identity guards' (result, records), from the child or, without one, run here at once, before
-    anything else, as in a build in one process."""
+    """The identity guards' result and records, and the notes' GUIDs, from the child's messages (in
+    their order); without a child, or when it fails, the guards run here (at once without a child,
+    before anything else, as in a build in one process)."""
 
-    def __init__(self, child, guard_course: Callable[[], tuple]):
-        self._child, self._guard_course = child, guard_course
-        self._verdict = None if child.forked else ("here", *guard_course())
-        self.result = None
+    def __init__(self, child, course: Course, guard_course: Callable[[], tuple]):
+        self._child, self._course, self._guard_course = child, course, guard_course
+        self.result = self.guids = self._records = None
+        if not child.forked:
+            self.result, self._records = guard_course()
 
-    def wait(self, course: Course) -> tuple:
-        """(result, records); raises the guards' ContentError once the child has stored the items."""
+    def wait(self):
+        """The guards' result; raises their ContentError, once the child has stored the items."""
         from . import forked
-        from .lifecycle.records import remade
 
-        verdict = self._verdict
-        if verdict is None:
+        if self.result is None:
             try:
                 verdict = self._child.receive()
             except forked.Lost:  # the child failed: its exception, if it was the guards', is raised here too
-                verdict = ("here", *self._guard_course())
+                verdict = ("here",)
             if verdict[0] == "stopped":
                 self._child.finish()  # the pages are not wanted, but the item cache must not be cut off mid-write
                 raise ContentError(verdict[1])
             if verdict[0] == "passed":
-                records = remade(course, verdict[2])
-                verdict = ("here", verdict[1], records) if records is not None else ("here", *self._guard_course())
-            self._verdict = verdict
-        self.result = verdict[1]
-        return verdict[1], verdict[2]
+                self.result, self.guids = verdict[1], verdict[2]
+            else:
+                self.result, self._records = self._guard_course()
+        return self.result
+
+    def records(self) -> list:
+        """The records the guards compared (after wait)."""
+        from . import forked
+        from .lifecycle.records import remade
+
+        if self._records is None:
+            try:
+                records = remade(self._course, self._child.receive())
+            except forked.Lost:
+                records = None
+            self._records = records if records is not None else self._guard_course()[1]
+        return self._records
 
     def pages(self, pages: Callable[[], dict]) -> tuple[dict, bool]:
         """The child's pages, and whether it stored the items; made here (not stored) if it failed."""
         from . import forked
 
         if self._child.forked:
+            self.records()  # the message before them
             try:
                 return self._child.receive(), True
             except forked.Lost:
@@ -157,7 +174,7 @@ def _anki_outputs(course: Course, verification: Verification, svgs: dict[str, by
     # the quiz shows (and can open) these files; they are the same bytes Anki and the HTML get
     outputs = {dist_dir / FIGURES_DIR / figure_file(name): svg for name, svg in svgs.items()}
     if "anki" not in targets:
-        guard.wait(course)
+        guard.wait()
         return outputs
     from .export.anki import Media, build_notes, start_package
     from .export.anki_tombstones import tombstone_notes
@@ -170,16 +187,17 @@ def _anki_outputs(course: Course, verification: Verification, svgs: dict[str, by
     try:  # while the child runs the guards (10,000 notes: 37 ms); they read nothing the notes change
         notes = build_notes(course, verified, media)
     except Exception:
-        guard.wait(course)  # the guards' error first, as in one process
+        guard.wait()  # the guards' error first, as in one process
         raise
     # The fields' parses and conversions are no longer needed here (the pages are made beside, from
     # the child's copy): freed before the package and the pages' bytes arrive (peak memory at 10k notes).
     markup.forget()
-    result, records = guard.wait(course)
     previous = lock.copy()
-    tombstones.retire_removed(lock, result)
+    tombstones.retire_removed(lock, guard.wait())
     notes += tombstone_notes(lock, course.info)
-    package = start_package(course, notes, list(media.values()), lock, clock)  # zipped on a thread meanwhile
+    # zipped on a thread meanwhile
+    package = start_package(course, notes, list(media.values()), lock, clock, guard.guids)
+    records = guard.records()
     tombstones.remember(lock, records)
     changes = release_notes(previous, lock, records)
     outputs[dist_dir / CHANGES_NAME] = render_changes(changes, course.info)

@@ -117,3 +117,29 @@ def test_the_guards_give_the_same_build_wherever_they_run(tmp_path: Path, monkey
     if change == "error" and where == "here: the child's facts do not fit":
         expected = ["child"]  # stopped: no facts are sent
     assert ran.read_text().split() == expected
+
+
+def test_a_package_with_the_guids_made_beside_is_the_package_made_without_them():
+    """The child hands start_package every note's GUID (export.anki.note_guids): each is note_guid's,
+    and the package and the lock are the bytes a package that made them itself has."""
+    from rgann_cards.content.load import load_course
+    from rgann_cards.export.anki import Media, build_notes, note_guids, start_package
+    from rgann_cards.lifecycle.identity import note_guid
+    from rgann_cards.lifecycle.lock import Lock
+
+    course = load_course(ROOT / "content")
+    guids = note_guids(course)
+    ids = [note.id for _, ex in course.exercises() for note in (ex, *ex.cards)]
+    assert list(guids) == ids and all(guids[i] == note_guid(course.info, i) for i in ids)
+    from rgann_cards.build import used_figures
+
+    media = {name: Media.from_bytes(data, Path(name).suffix) for name, data in course.media.items()}
+    media.update({name: Media.from_bytes(f"<svg>{name}</svg>".encode(), ".svg") for name in used_figures(course)
+                  if name not in media})
+    notes = build_notes(course, {}, media)
+    made = []
+    for given in (None, guids, {ids[0]: guids[ids[0]]}):
+        lock = Lock(1_750_000_000)
+        made.append((start_package(course, notes, list(media.values()), lock, 1_750_000_000, given)(),
+                     lock.to_bytes()))
+    assert made[0] == made[1] == made[2]

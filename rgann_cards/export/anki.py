@@ -202,11 +202,19 @@ def build_package(course: Course, notes: list[NoteData], media: list[Media], loc
     return start_package(course, notes, media, lock, clock)()
 
 
+def note_guids(course: Course) -> dict[str, str]:
+    """The GUID of every note of the course by its YAML id: made beside (in the pages' child, 10 ms at
+    10,000 notes) and handed to start_package."""
+    guid = note_guid_maker(course.info)
+    return {note.id: guid(note.id) for _, ex in course.exercises() for note in (ex, *ex.cards)}
+
+
 def start_package(course: Course, notes: list[NoteData], media: list[Media], lock: Lock,
-                  clock: int) -> Callable[[], bytes]:
+                  clock: int, guids: dict[str, str] | None = None) -> Callable[[], bytes]:
     """build_package, with the zip compressed on a thread: zlib lets go of the interpreter while it
     deflates, so the caller's next steps run meanwhile. ``lock`` is updated when this returns; call
-    the result for the bytes."""
+    the result for the bytes. ``guids``: note_guids of the course, if made already (a tombstone's is
+    made here)."""
     genanki = libraries.genanki()
 
     ident = course.identity
@@ -224,13 +232,15 @@ def start_package(course: Course, notes: list[NoteData], media: list[Media], loc
             name = "::".join(parts[:depth])
             if name not in decks:
                 decks[name] = genanki.Deck(ident.deck_id(name), name)
-    guid = note_guid_maker(course.info)
+    guid, known = note_guid_maker(course.info), guids or {}
     ordinals = {kind: card_ordinals(model) for kind, model in models.items()}
     stamp = lock.stamp
     for due, note in enumerate(notes):
         yaml_id, kind, fields, tags = note.yaml_id, note.kind, note.fields, note.tags
         mod = stamp(yaml_id, note_hash(kind, fields, tags), clock)  # note.digest(), without the call
-        decks[note.deck].add_note(Row(models[kind], guid(yaml_id), fields, tags, mod, due, ordinals[kind](fields)))
+        made = known.get(yaml_id)
+        made = guid(yaml_id) if made is None else made
+        decks[note.deck].add_note(Row(models[kind], made, fields, tags, mod, due, ordinals[kind](fields)))
     return _zip(list(decks.values()), media, lock.created)
 
 
