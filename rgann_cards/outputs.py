@@ -98,7 +98,7 @@ def guarded_here(course: Course, guard_course: Callable[[], tuple]) -> tuple[tup
         result, records = guard_course()
     except ContentError as error:
         return ("stopped", error.problems), None
-    return ("passed", result, note_guids(course)), facts_of(records)
+    return ("passed", result, note_guids(course)), facts_of(course, records)
 
 
 class _Guard:

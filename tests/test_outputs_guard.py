@@ -26,12 +26,16 @@ def test_records_remade_from_their_facts_are_the_records_note_records_makes():
     course = load_course(ROOT / "content")
     records = note_records(course, ROOT / "content")
     assert {r.kind for r in records} == {"exercise", "basic", "cloze"} and any(r.cloze for r in records)
-    again = remade(course, facts_of(records))
+    again = remade(course, facts_of(course, records))
     assert again == records and [vars(r) for r in again] == [vars(r) for r in records]
     assert all(a.item is r.item and a.loc is r.loc and a.deck_loc is r.deck_loc for a, r in zip(again, records))
-    facts = facts_of(records)
-    for wrong in (facts[:-1], facts + [facts[0]], [facts[1], facts[0], *facts[2:]], [], facts[1:]):
+    files, texts, clozes = facts_of(course, records)
+    assert len(files) > 1 and all("\n" not in r.text for r in records)
+    for wrong in ((files[:-1], texts, clozes), (files + files[:1], texts, clozes),
+                  (files, texts.rpartition("\n")[0], clozes), (files, texts + "\n" + records[0].text, clozes),
+                  (files, "", clozes), ([], "", {})):
         assert remade(course, wrong) is None
+    assert remade(course, ([], "", {})) is None and facts_of(course, []) == ([], "", {})
 
 
 def _v1(tmp_path: Path) -> Path:
@@ -89,7 +93,8 @@ def test_the_guards_give_the_same_build_wherever_they_run(tmp_path: Path, monkey
             if patched:
                 m.setattr(guards, "guard_course", guard_course)
                 if where == "here: the child's facts do not fit":
-                    m.setattr(records, "remade", lambda course, facts: real_remade(course, facts[:-1]))
+                    m.setattr(records, "remade", lambda course, facts: real_remade(
+                        course, (facts[0], facts[1].rpartition("\n")[0], facts[2])))
                 if where == "child, and the notes fail":  # the guards' error comes first, as in one process
                     m.setattr(anki, "build_notes", lambda *args: (_ for _ in ()).throw(RuntimeError("notes")))
             try:
