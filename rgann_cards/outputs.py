@@ -1,5 +1,5 @@
-"""Every output's bytes, made on both cores: the quiz's items and the HTML pages in a forked child, the
-identity guards and the Anki package in the build's process, the course JSON by whichever is free first.
+"""Every output's bytes, made on both cores: the identity guards, the quiz's items and the HTML pages in a
+forked child, the Anki package in the build's process, the course JSON by whichever is free first.
 
 Nothing here writes a file: build.py commits what this returns, all or nothing.
 """
@@ -40,8 +40,8 @@ def render_outputs(course: Course, verification: Verification, svgs: dict[str, b
     A forked child (forked.py) runs the guards, then makes the quiz's items and the HTML pages, while
     this process makes the Anki package (its notes need no guard: only the lock's stamps wait for it),
     and the JSON by whichever of the two is done first: both cores at work, the same bytes as one after
-    the other. Without a child this process does it all, the guards first, and the items are left to
-    the caller.
+    the other. Without a child (a Stream has none without a memfd) this process does it all, the guards
+    first, and the items are left to the caller.
     """
     from . import forked
 
@@ -87,7 +87,7 @@ def render_outputs(course: Course, verification: Verification, svgs: dict[str, b
     return merged, stored, guard.result, done_meanwhile
 
 
-def guarded_here(course: Course, guard_course: Callable[[], tuple]) -> tuple[tuple, list | None]:
+def guarded_here(course: Course, guard_course: Callable[[], tuple]) -> tuple[tuple, tuple | None]:
     """What a child sends of the guards: ("passed", their result, the notes' GUIDs) and records.facts_of
     their records, or ("stopped", the errors) and None; any other exception ends the child, and the
     build process runs them itself."""

@@ -57,7 +57,8 @@ CHANGES = {  # warnings of every kind the guards give (removed, renamed, moved d
     "warnings": [(MORE, "id: fx-t2a-bptt-card", "id: fx-t2a-bptt-recall"),
                  (BASICS, "      - id: fx-t1b-kl-symmetric\n        front: Is $KL(P\\|Q) = KL(Q\\|P)$ in general?\n"
                           "        back: No.\n", "")],
-    "error": [(BASICS, "        front: What is the maximum of $\\sigma'(x)$?\n        back: $\\frac{1}{4}$, at $x = 0$.\n",
+    "error": [(BASICS, "        front: What is the maximum of $\\sigma'(x)$?\n"
+                       "        back: $\\frac{1}{4}$, at $x = 0$.\n",
                "        cloze: \"The maximum of $\\\\sigma'(x)$ is {{c1::$\\\\frac{1}{4}$}}.\"\n")],
 }
 

@@ -108,7 +108,8 @@ def facts_of(course: Course, records: list[NoteRecord]) -> tuple[list[str], str,
             files.append(record.file)
     if len(files) != len([deck for deck in course.decks if deck.exercises]):  # cannot happen: sent unusable
         files = []
-    return files, "\n".join([r.text for r in records]), {i: r.cloze for i, r in enumerate(records) if r.cloze is not None}
+    clozes = {i: r.cloze for i, r in enumerate(records) if r.cloze is not None}
+    return files, "\n".join([r.text for r in records]), clozes
 
 
 def remade(course: Course, facts: tuple[list[str], str, dict[int, dict]]) -> list[NoteRecord] | None:
