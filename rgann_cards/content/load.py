@@ -336,12 +336,15 @@ def load_course(content_dir: Path, *, read: Callable[[list[Exercise]], None] | N
     if not files:
         problems.add(SourceLocation(display_path(content_dir)), "no deck files (*.yaml) found")
     readable_decks = [f for f in files if f in ok]
+    # The files parsed here are validated while the child sends its own (problems are sorted when raised).
+    here = parsing.parse_here() if parsing is not None else {}
+    validated = {f: _load_deck(f, problems, here[f]) for f in readable_decks if here.get(f) is not None}
     parsed = parse_all(readable_decks, sizes, parsing=parsing)  # on both cores for a large course
     linting = (parsing.linting() if parsing is not None else None) \
         or _start_linting([doc for doc in parsed.values() if doc is not None])
     try:
-        loaded = [result for result in (_load_deck(f, problems, parsed[f]) for f in readable_decks)
-                  if result is not None]
+        loaded = [result for result in (validated[f] if f in validated else _load_deck(f, problems, parsed[f])
+                                        for f in readable_decks) if result is not None]
         if read is not None:
             read([ex for _, exercises, _ in loaded for _, ex in exercises])
         assets = Assets(content_dir, problems)

@@ -1,0 +1,119 @@
+"""content/sent.py: a document the reading child sent with packed positions finds every position,
+and every key's, that the document parsed here finds, also after the loader stamped its models."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rgann_cards import forked
+from rgann_cards.content import reading
+from rgann_cards.content.load import _stamp, deck_files, load_course
+from rgann_cards.content.sent import SentDoc, pack
+from rgann_cards.content.yamlsource import read_yaml
+from rgann_cards.errors import ContentError, ProblemCollector
+
+REPO = Path(__file__).resolve().parent.parent
+
+_keys = st.sampled_from(["id", "deck", "figure", "exercises", "cards", "checks", "front", "loc", "x"])
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 500), st.text("ab $\n\\", max_size=6))
+_values = st.recursive(_scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                         st.dictionaries(_keys, inner, max_size=4)), max_leaves=25)
+_documents = st.one_of(_values, st.fixed_dictionaries(
+    {"deck": st.text("ab", max_size=3), "exercises": st.lists(st.dictionaries(_keys, _values, max_size=5), max_size=3)}))
+
+
+def _paths(data, path=()):
+    """Every path of ``data``, and some below and beside it that it does not have."""
+    yield path
+    yield path + ("absent",)
+    yield path + (7,)
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _paths(value, path + (key,))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _paths(item, path + (i,))
+
+
+def _both(tmp_path: Path, data, style: bool):
+    (tmp_path / "d.yaml").write_text(yaml.safe_dump(data, default_flow_style=style, allow_unicode=True), "utf-8")
+    here = read_yaml(tmp_path / "d.yaml", "d.yaml")
+    return here, SentDoc(*pickle.loads(pickle.dumps(pack(here))))
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=_documents, style=st.booleans(), stamp_first=st.booleans())
+def test_a_sent_document_finds_every_position_the_parsed_one_finds(tmp_path_factory, data, style, stamp_first):
+    here, sent = _both(tmp_path_factory.mktemp("sent"), data, style)
+    keys = SentDoc(*pickle.loads(pickle.dumps(pack(here))))  # asked for keys first: that unpacks everything
+    paths = list(_paths(here.data))
+    if stamp_first:  # the loader stamps its models before most messages ask for a position
+        children = {"exercises": {"checks": {}, "cards": {}}}
+        for doc in (here, sent, keys):
+            _stamp(doc, doc.data, (), children, ProblemCollector())
+        assert sent.data == here.data
+    assert [sent.loc(p) for p in paths] == [here.loc(p) for p in paths]
+    assert [keys.key_loc(p) for p in paths] == [here.key_loc(p) for p in paths]
+    assert (sent.positions, sent.key_positions, sent.invisible) == \
+           (here.positions, here.key_positions, here.invisible)
+
+
+def test_a_clean_load_finds_its_positions_at_hand(tmp_path):
+    data = {"deck": "A", "exercises": [{"id": "e", "figure": "f", "cards": [{"id": "c", "figure": "g"}],
+                                        "checks": [{"expr": "1"}]}]}
+    _, sent = _both(tmp_path, data, False)
+    _stamp(sent, sent.data, (), {"exercises": {"checks": {}, "cards": {}}}, ProblemCollector())
+    for path in [("deck",), ("exercises", 0, "figure"), ("exercises", 0, "cards", 0, "figure")]:
+        sent.loc(path)
+    assert sent._packed is not None  # nothing unpacked
+    sent.loc(("exercises", 0, "id"))
+    assert sent._packed is None
+
+
+def _course_with_errors(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    deck = content / "sheet02" / "task04-gans.yaml"
+    text = deck.read_text("utf-8").replace("    question: ", "    questoin: x\n    question: broken $\\frac{a$ and ", 1)
+    deck.write_text(text.replace("    label:", "    unknown_key: 1\n    label:", 1), "utf-8")
+    linted = content / "sheet02" / "task03-autoencoders-vaes.yaml"  # a valid exercise's fields are linted
+    text = linted.read_text("utf-8").replace("    question: ", "    question: broken $\\frac{a$ and ", 1)
+    linted.write_text(text.replace("front: ", "front: a stray $ dollar, \u200b", 1), "utf-8")
+    first = content / "sheet02" / "task01-gated-memory.yaml"
+    first.write_text(first.read_text("utf-8").replace("    points: ", "    points: many #", 1), "utf-8")
+    return content
+
+
+def _problems(content: Path, parsing=None) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        load_course(content, parsing=parsing)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_course_the_child_parsed_reports_what_a_serial_load_reports(tmp_path, monkeypatch):
+    content = _course_with_errors(tmp_path)
+    serial = _problems(content)
+    assert any("questoin" in p for p in serial) and any("unknown_key" in p for p in serial)
+    assert any("stray '$'" in p for p in serial) and any("'points'" in p for p in serial)
+    monkeypatch.setattr(forked, "can_fork", lambda: True)
+    made = []
+    real = SentDoc.__init__
+    monkeypatch.setattr(SentDoc, "__init__", lambda self, *a: made.append(a[0]) or real(self, *a))
+    parsing = reading.start(content, lint=True)
+    time.sleep(0.5)  # the child takes every file: this process gets there only after it has parsed them all
+    assert _problems(content, parsing) == serial
+    assert len(made) == len(deck_files(content))  # every deck file came from the child
+    good = tmp_path / "good"
+    shutil.copytree(REPO / "content", good)
+    parsing = reading.start(good, lint=True)
+    time.sleep(0.5)
+    with_child = load_course(good, parsing=parsing)
+    assert with_child == load_course(good) and with_child.warnings == load_course(good).warnings
