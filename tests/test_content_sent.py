@@ -18,7 +18,7 @@ from rgann_cards.content import reading
 from rgann_cards.content.load import _stamp, deck_files, load_course
 from rgann_cards.content.sent import SentDoc, pack
 from rgann_cards.content.yamlsource import read_yaml
-from rgann_cards.errors import ContentError, ProblemCollector
+from rgann_cards.errors import ContentError, ProblemCollector, display_path
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -117,3 +117,46 @@ def test_a_course_the_child_parsed_reports_what_a_serial_load_reports(tmp_path, 
     time.sleep(0.5)
     with_child = load_course(good, parsing=parsing)
     assert with_child == load_course(good) and with_child.warnings == load_course(good).warnings
+
+
+_texts = st.one_of(st.none(), st.text("ab $![", max_size=4))
+
+
+@settings(max_examples=200, deadline=None)
+@given(question=_texts, model_answer=_texts, answer=_texts, points=st.lists(_texts, max_size=3),
+       claims=st.lists(_texts, max_size=2), cards=st.lists(st.tuples(_texts, _texts, _texts, _texts), max_size=3))
+def test_the_fields_lint_takes_are_text_fields_made_directly(question, model_answer, answer, points, claims, cards):
+    from rgann_cards.content.fields import lint_fields, text_fields
+    from rgann_cards.content.model import Card, Check, Exercise
+
+    exercise = Exercise.model_construct(
+        question=question, model_answer=model_answer, answer=answer, key_points=points,
+        checks=[Check.model_construct(claim_md=c) for c in claims],
+        cards=[Card.model_construct(front=f, back=b, extra=e, cloze=c) for f, b, e, c in cards])
+    assert lint_fields(exercise) == [(text or "", cloze, printed)
+                                     for _, text, cloze, printed in text_fields(exercise, getattr)]
+
+
+def test_the_loader_finds_where_each_field_is_that_has_a_message(tmp_path):
+    """A message on a field of every kind, at that field (the loader finds a field's path again only
+    for a message)."""
+    from rgann_cards.content.fields import text_fields, spelled
+
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    deck = content / "sheet02" / "task01-gated-memory.yaml"
+    data = yaml.safe_load(deck.read_text("utf-8"))
+    exercise = next(ex for ex in data["exercises"] if ex.get("checks") and ex.get("cards"))
+    exercise["question"] = "a stray $ " + exercise["question"]
+    exercise["key_points"][-1] = "a stray $ " + exercise["key_points"][-1]
+    for item in exercise["checks"] + exercise["cards"]:
+        for name in ("claim_md", "front", "back", "cloze", "extra"):
+            if isinstance(item.get(name), str):
+                item[name] = "a stray $ " + item[name]
+    deck.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    at = ("exercises", data["exercises"].index(exercise))
+    doc = read_yaml(deck, display_path(deck))
+    wanted = {str(doc.loc(at + below)) for below, text, _, _ in text_fields(exercise, spelled)
+              if isinstance(text, str) and text.startswith("a stray $")}
+    found = {p.split(": ", 1)[0] for p in _problems(content) if "stray '$'" in p}
+    assert found == wanted and len(wanted) >= 5

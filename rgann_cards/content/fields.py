@@ -31,6 +31,20 @@ def text_fields(exercise, get: Callable[[Any, str], Any]) -> Iterator[tuple[tupl
         yield ("cards", k, "cloze"), get(card, "cloze"), True, False
 
 
+def lint_fields(exercise) -> list[Field]:
+    """The Markdown fields of a validated exercise as lint takes them: ``(text or "", cloze, printed)``
+    for each of text_fields(exercise, getattr), in its order, made without the generator (41,000
+    fields at 10,000 notes: 8 ms less; tests/test_content_sent.py holds the two equal)."""
+    found = [(exercise.question or "", False, True), (exercise.model_answer or "", False, True),
+             (exercise.answer or "", False, True)]
+    found += [(point or "", False, True) for point in exercise.key_points]
+    found += [(check.claim_md or "", False, True) for check in exercise.checks]
+    for card in exercise.cards:
+        found += ((card.front or "", False, False), (card.back or "", False, False),
+                  (card.extra or "", False, False), (card.cloze or "", True, False))
+    return found
+
+
 def spelled(mapping, key: str):
     """A key of a mapping as the file spells it (None where the file has something else)."""
     return mapping.get(key) if isinstance(mapping, dict) else None
