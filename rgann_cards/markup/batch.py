@@ -93,20 +93,22 @@ class Linting:
 
     def finish(self) -> tuple[dict[Field, Result], set[Field]]:
         """What was linted (here or beside): the result of each field linted here and of each the child
-        found something in, and the fields of the child's parts (those without a result are clean)."""
+        found something in, and the fields of every part (those without a result: linted beside, clean)."""
         done: dict[Field, Result] = {}
         try:
             for field in self._mine:  # while the child works on the parts
                 if field not in done:
                     done[field] = _one(*field)
             _lint_parts(self._part, self._count, self._tickets, done)
+            # Every part is taken now, here (its fields are in ``done``) or by the child: the fields of
+            # them all are the child's as far as ``done`` does not say, made while it sends (5 ms at 10k).
+            beside = set().union(*map(self._part, range(self._count)))
             try:
-                parts, found, parsed, converted = self._receive()
+                _, found, parsed, converted = self._receive()
             except forked.Lost:  # the child failed: what it took is linted by the caller
-                parts, found, parsed, converted = [], {}, [], {}
+                found, parsed, converted, beside = {}, [], {}, set()
         finally:
             self.cancel()
-        beside = set().union(*map(self._part, parts))
         done.update((field, result) for field, result in found.items() if field not in done)
         mathml._CONVERTED.update(converted)
         markdown.adopt_parses(parsed)
