@@ -1,5 +1,7 @@
-"""content/sent.py: a document the reading child sent with packed positions finds every position,
-and every key's, that the document parsed here finds, also after the loader stamped its models."""
+"""The loader's shortcuts, each held to what it replaces: a document the reading child sent with packed
+positions (content/sent.py) finds every position, and every key's, that the document parsed here finds,
+also after the loader stamped its models; the fields lint takes, and where a message finds them; a
+numeric answer's check."""
 
 from __future__ import annotations
 
@@ -160,3 +162,27 @@ def test_the_loader_finds_where_each_field_is_that_has_a_message(tmp_path):
               if isinstance(text, str) and text.startswith("a stray $")}
     found = {p.split(": ", 1)[0] for p in _problems(content) if "stray '$'" in p}
     assert found == wanted and len(wanted) >= 5
+
+
+@pytest.mark.parametrize("value", [None, 1.0, 0, True])
+@pytest.mark.parametrize("tol", [None, 1e-3, 5.0])
+@pytest.mark.parametrize("unit", [None, "m"])
+def test_a_numeric_answer_is_accepted_as_check_numeric_accepts_it(value, tol, unit):
+    """model.NumericAnswer answers three Nones at once, without asking numeric.check_numeric."""
+    from pydantic import ValidationError
+
+    from rgann_cards.content.model import NumericAnswer
+    from rgann_cards.content.numeric import check_numeric
+
+    data = {name: v for name, v in (("answer_value", value), ("tol", tol), ("unit", unit)) if v is not None}
+    try:
+        check_numeric(value, tol, unit)
+        rule = True
+    except ValueError:
+        rule = False
+    try:
+        NumericAnswer.model_validate(data)
+        model = True
+    except ValidationError:
+        model = False
+    assert model == rule

@@ -154,6 +154,8 @@ class NumericAnswer(_Strict):
 
     @model_validator(mode="after")
     def _numeric(self) -> "NumericAnswer":
+        if self.answer_value is None and self.tol is None and self.unit is None:
+            return self  # what check_numeric accepts at once, without the import per card (11,000: 5 ms at 10k)
         from .numeric import check_numeric
 
         check_numeric(self.answer_value, self.tol, self.unit)
