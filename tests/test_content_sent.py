@@ -186,3 +186,21 @@ def test_a_numeric_answer_is_accepted_as_check_numeric_accepts_it(value, tol, un
     except ValidationError:
         model = False
     assert model == rule
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=_documents, style=st.booleans())
+def test_the_loaders_shortcuts_parse_what_the_full_resolver_parses(tmp_path_factory, data, style):
+    """yamlsource's resolver shortcuts (a tag remembered per text, no path resolver to descend into)
+    against PyYAML's own methods: the same documents, positions and all."""
+    from rgann_cards.content import yamlsource
+
+    path = tmp_path_factory.mktemp("full") / "d.yaml"
+    path.write_text(yaml.safe_dump(data, default_flow_style=style, allow_unicode=True), "utf-8")
+    fast = [read_yaml(path, "d.yaml") for _ in range(2)]  # the second from the remembered tags
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("resolve", "descend_resolver", "ascend_resolver"):
+            patch.setattr(yamlsource._Loader, name, getattr(yaml.resolver.BaseResolver, name))
+        full = read_yaml(path, "d.yaml")
+    for doc in fast:
+        assert (doc.data, doc.positions, doc.key_positions) == (full.data, full.positions, full.key_positions)
