@@ -204,3 +204,30 @@ def test_the_loaders_shortcuts_parse_what_the_full_resolver_parses(tmp_path_fact
         full = read_yaml(path, "d.yaml")
     for doc in fast:
         assert (doc.data, doc.positions, doc.key_positions) == (full.data, full.positions, full.key_positions)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=_documents, style=st.booleans(), anchor=st.booleans())
+def test_a_file_without_an_ampersand_is_read_as_when_aliases_are_looked_for(tmp_path_factory, data, style, anchor):
+    """yamlsource looks for aliases only in a file with an '&' (no anchor, no alias): the same documents
+    and the same errors as when it looks in every file."""
+    from rgann_cards.content import yamlsource
+
+    text = yaml.safe_dump(data, default_flow_style=style, allow_unicode=True)
+    if anchor:  # an anchor and its alias, or an '&' that is only text
+        text = f"{{a: &x [1], b: *x, c: {text!r}}}" if style else f"a: '&' \nb: {text!r}\n"
+    path = tmp_path_factory.mktemp("alias") / "d.yaml"
+    path.write_text(text, "utf-8")
+
+    def read():
+        try:
+            doc = read_yaml(path, "d.yaml")
+            return doc.data, doc.positions, doc.key_positions
+        except ContentError as exc:
+            return [str(p) for p in exc.problems]
+
+    fast = read()
+    with pytest.MonkeyPatch.context() as patch:
+        real = yamlsource._Converter.__init__
+        patch.setattr(yamlsource._Converter, "__init__", lambda self, file, anchors=True: real(self, file, True))
+        assert read() == fast
