@@ -231,3 +231,12 @@ def test_a_file_without_an_ampersand_is_read_as_when_aliases_are_looked_for(tmp_
         real = yamlsource._Converter.__init__
         patch.setattr(yamlsource._Converter, "__init__", lambda self, file, anchors=True: real(self, file, True))
         assert read() == fast
+
+
+def test_an_alias_is_refused(tmp_path):
+    path = tmp_path / "d.yaml"
+    path.write_text("a: &x [1]\nb: *x\n", "utf-8")
+    with pytest.raises(ContentError) as caught:
+        read_yaml(path, "d.yaml")
+    assert [str(p) for p in caught.value.problems] == \
+           ["d.yaml:1:4: YAML anchors and aliases are not allowed (the anchor is here)"]
