@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import difflib
 import itertools
 from pathlib import Path
 from typing import Any, Callable
@@ -15,6 +14,7 @@ from ..markup import batch
 from .assets import Assets
 from . import fields
 from .charset import IDENTIFYING_FIELDS, PATTERNED_FIELDS, describe
+from .crossfile import check_deck_case, unknown_check
 from .files import COURSE_FILE, MAX_COURSE_BYTES, REFERENCES_FILE, course_deck_files, readable, size_text
 from .length import over_budget
 from .model import Course, CourseInfo, Deck, Exercise, Reference
@@ -163,20 +163,6 @@ def _load_deck(path: Path, problems: ProblemCollector,
     return (deck if len(problems.problems) == before else None), valid, doc
 
 
-def _check_deck_case(name: str, loc: SourceLocation, seen: dict[str, tuple[str, SourceLocation]],
-                     problems: ProblemCollector) -> None:
-    """Anki matches deck names case-insensitively: 'Task 1' and 'task 1' (or parents 'Sheet 02' and
-    'sheet 02') would become one deck, renamed and recased on import. So each level has one spelling."""
-    parts = name.split("::")
-    for depth in range(1, len(parts) + 1):
-        prefix = "::".join(parts[:depth])
-        spelled, first = seen.setdefault(prefix.casefold(), (prefix, loc))
-        if spelled != prefix:
-            problems.add(loc, f"deck {excerpt(prefix)} differs only in case from {excerpt(spelled)} at {first}; "
-                              "Anki treats them as one deck")
-            return
-
-
 def _cross_check(
     loaded: list[tuple[Deck | None, list[tuple[Path_, Exercise]], SourceDoc]],
     refs: dict[str, Reference],
@@ -266,7 +252,7 @@ def _cross_check(
                 problems.add(doc.loc(("deck",)),
                              f"deck {excerpt(deck.deck)} is already defined at {seen_decks[deck.deck]}")
             else:
-                _check_deck_case(deck.deck, doc.loc(("deck",)), seen_spellings, problems)
+                check_deck_case(deck.deck, doc.loc(("deck",)), seen_spellings, problems)
             seen_decks.setdefault(deck.deck, doc.loc(("deck",)))
         for at, ex in exercises:
             claim_id(ex.id, doc, at + ("id",))
@@ -308,17 +294,6 @@ def _start_linting(docs: list[SourceDoc]) -> batch.Linting | None:
     if fields.estimate(exercises) < batch.MIN_PARALLEL or not forked.can_fork():
         return None
     return batch.Linting(*fields.parts(exercises))
-
-
-def unknown_check(name: str, functions: set[str]) -> str:
-    """Say what is available and how a course adds its own: authors meet this first when they write a check."""
-    close = difflib.get_close_matches(name, sorted(functions), n=1)
-    if close:
-        return f"unknown check function '{name}' (did you mean '{close[0]}'?)"
-    modules = sorted({f.partition(".")[0] for f in functions})
-    return (f"unknown check function '{name}' (installed check modules: {', '.join(modules) or 'none'}; "
-            "'rgann-cards verify --list' shows every check; a course's own checks are a package that "
-            "registers its module in the entry-point group 'rgann_cards.checks', see docs/checks.md)")
 
 
 def load_course(content_dir: Path, *, read: Callable[[list[Exercise]], None] | None = None,
