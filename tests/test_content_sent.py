@@ -240,3 +240,30 @@ def test_an_alias_is_refused(tmp_path):
         read_yaml(path, "d.yaml")
     assert [str(p) for p in caught.value.problems] == \
            ["d.yaml:1:4: YAML anchors and aliases are not allowed (the anchor is here)"]
+
+
+class _NeverClean(set):
+    def __contains__(self, key) -> bool:
+        return False
+
+
+@settings(max_examples=100, deadline=None)
+@given(keys=st.lists(st.sampled_from(["a", "b\x1b", "c", "d\x7f", "é"]), min_size=1, max_size=6))
+def test_a_key_is_judged_as_when_every_key_is_searched(tmp_path_factory, keys):
+    """yamlsource remembers the keys without a control character: keys with one are refused all the
+    same, wherever and however often they come."""
+    from rgann_cards.content import yamlsource
+
+    path = tmp_path_factory.mktemp("keys") / "d.yaml"
+    path.write_text(yaml.safe_dump([{key: i} for i, key in enumerate(keys)] + [dict.fromkeys(keys, 1)]), "utf-8")
+
+    def read():
+        try:
+            return read_yaml(path, "d.yaml").data
+        except ContentError as exc:
+            return [str(p) for p in exc.problems]
+
+    fast = [read(), read()]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(yamlsource, "_CLEAN_KEYS", _NeverClean())
+        assert [read(), read()] == fast

