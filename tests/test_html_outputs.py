@@ -396,16 +396,19 @@ def test_pages_rendered_together_make_each_fragment_once_and_the_same_bytes(ship
     assert html._shared is None  # nothing kept once the block ends
 
 
-def test_prepared_templates_are_compiled_once_and_the_pages_reuse_them(shipped, monkeypatch):
-    """build() compiles the pages' templates while the other core lints (html.prepare); the child that
-    makes the pages must then find them compiled, not compile them again."""
+def test_templates_are_compiled_once_and_the_pages_reuse_them(shipped, monkeypatch):
+    """The pages' templates, and the parts they print ({% once %} gets them by name for every exercise),
+    are compiled once per process: rendered again, no page compiles any template again."""
     import jinja2
 
     course, verification, figures = shipped
-    html.prepare()
+    everything = html.select(course)
+    with html.shared_rendering():  # the first time: every template and part is compiled
+        html.render_study_sheet(course, verification, figures)
+        html.render_quiz(course, everything)
+        html.render_answer_key(course, verification, everything, figures)
     monkeypatch.setattr(jinja2.Environment, "compile",
                         lambda *a, **k: pytest.fail("a page template was compiled again"))
-    everything = html.select(course)
     with html.shared_rendering():
         assert html.render_study_sheet(course, verification, figures).startswith(b"<!DOCTYPE html>")
         assert html.render_quiz(course, everything)

@@ -28,7 +28,7 @@ from . import images
 from .answer_space import AnswerSpace, answer_space
 from .html_blocks import mark_wide_displays, split_first_block
 from .html_safe import inline_svg, sanitize
-from .html_templates import parts_once, prepare, render as _render  # noqa: F401 - build calls html.prepare()
+from .html_templates import parts_once, render as _render
 from .quiz_layout import plan
 
 Selection = list[tuple[Deck, Exercise]]

@@ -91,15 +91,6 @@ def _css_string(value: str) -> Markup:
     return Markup('"' + re.sub(r'[\\"\n<>&]', lambda m: f"\\{ord(m.group()):x} ", value) + '"')
 
 
-def prepare() -> None:
-    """Load Jinja and compile every page template now, the ones they extend and include too (they stay
-    compiled in the environment): a build does it while the other core is busy linting, so the child
-    that makes the pages need not."""
-    env = _environment(str(templates_dir() / "html"))
-    for name in env.list_templates(extensions=["html"]):
-        env.get_template(name)
-
-
 def render(name: str, t: Messages, **context) -> bytes:
     """One page; its ``{% once %}`` parts are rendered once for it, if not for several pages already."""
     if _parts is None:
