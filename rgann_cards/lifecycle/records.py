@@ -83,18 +83,40 @@ def _record(id: str, kind: str, deck: str, file: str, text: str, cloze: dict[str
 
 def note_records(course: Course, content_dir: Path) -> list[NoteRecord]:
     """Every exercise and card of the course, in course order."""
-    records: list[NoteRecord] = []
-    for deck in course.decks:
-        name, file = course.full_deck_name(deck), _relative(deck.loc.file, content_dir)
+    decks = _with_notes(course)
+    texts: list[str] = []
+    clozes: dict[int, dict[str, str]] = {}
+    for deck in decks:
         for ex in deck.exercises:
-            records.append(_record(ex.id, "exercise", name, file, fingerprint(ex.question), None, ex.loc, deck.loc,
-                                   ex))
+            texts.append(fingerprint(ex.question))
             for card in ex.cards:
                 if card.kind == "cloze":
-                    text, cloze = fingerprint(card.cloze), cloze_hashes(card.cloze)
+                    clozes[len(texts)] = cloze_hashes(card.cloze)
+                    texts.append(fingerprint(card.cloze))
                 else:
-                    text, cloze = fingerprint(card.front, card.back), None
-                records.append(_record(card.id, card.kind, name, file, text, cloze, card.loc, deck.loc, card))
+                    texts.append(fingerprint(card.front, card.back))
+    return _records(course, decks, [_relative(deck.loc.file, content_dir) for deck in decks], texts, clozes)
+
+
+def _with_notes(course: Course) -> list:
+    """The decks that have notes, in course order (a deck without exercises has no record, nor a file in facts)."""
+    return [deck for deck in course.decks if deck.exercises]
+
+
+def _records(course: Course, decks: list, files: list[str], texts: list[str],
+             clozes: dict[int, dict[str, str]]) -> list[NoteRecord]:
+    """The records of ``decks`` (``files``: each one's file), the i-th note with ``texts[i]`` and
+    ``clozes.get(i)``: what note_records computes and remade receives."""
+    records: list[NoteRecord] = []
+    for deck, file in zip(decks, files):
+        name, where = course.full_deck_name(deck), deck.loc
+        for ex in deck.exercises:
+            at = len(records)
+            records.append(_record(ex.id, "exercise", name, file, texts[at], clozes.get(at), ex.loc, where, ex))
+            for card in ex.cards:
+                at += 1
+                records.append(_record(card.id, card.kind, name, file, texts[at], clozes.get(at), card.loc, where,
+                                       card))
     return records
 
 
@@ -106,7 +128,7 @@ def facts_of(course: Course, records: list[NoteRecord]) -> tuple[list[str], str,
     for before, record in zip(records, records[1:]):
         if record.deck_loc is not before.deck_loc:
             files.append(record.file)
-    if len(files) != len([deck for deck in course.decks if deck.exercises]):  # cannot happen: sent unusable
+    if len(files) != len(_with_notes(course)):  # cannot happen: sent unusable
         files = []
     clozes = {i: r.cloze for i, r in enumerate(records) if r.cloze is not None}
     return files, "\n".join([r.text for r in records]), clozes
@@ -118,22 +140,10 @@ def remade(course: Course, facts: tuple[list[str], str, dict[int, dict]]) -> lis
     this course (tests/test_outputs_guard.py)."""
     files, joined, clozes = facts
     texts = joined.split("\n") if joined else []
-    decks = [deck for deck in course.decks if deck.exercises]
-    if len(files) != len(decks):
+    decks = _with_notes(course)
+    if len(files) != len(decks) or len(texts) != sum(1 + len(ex.cards) for deck in decks for ex in deck.exercises):
         return None
-    records: list[NoteRecord] = []
-    for deck, file in zip(decks, files):
-        name, where = course.full_deck_name(deck), deck.loc
-        for ex in deck.exercises:
-            if len(records) + len(ex.cards) >= len(texts):
-                return None
-            at = len(records)
-            records.append(_record(ex.id, "exercise", name, file, texts[at], clozes.get(at), ex.loc, where, ex))
-            for card in ex.cards:
-                at += 1
-                records.append(_record(card.id, card.kind, name, file, texts[at], clozes.get(at), card.loc, where,
-                                       card))
-    return records if len(records) == len(texts) else None
+    return _records(course, decks, files, texts, clozes)
 
 
 _SPACES = re.compile(r"\s+")
